@@ -1,0 +1,235 @@
+//! The network's rules as versioned data.
+//!
+//! A ruleset is a folder of TOML files (`rulesets/champagne-ardenne/` is the
+//! shipped one): `ruleset.toml` names it and gives its version, and each area
+//! of the rules has a file of its own — `statistics.toml` here, and the
+//! labelling, governance and territory files read by the crates that own
+//! those areas through [`Ruleset::section`]. The core never reads a disk: it
+//! is handed the files' texts, and the shipped ruleset is compiled in.
+//!
+//! Every value is dated (see [`crate::dated`]), so that a region changing a
+//! threshold edits a file, adds a period, and keeps the past judgeable.
+
+mod error;
+pub mod statistics;
+
+pub use error::{RulesetError, RulesetErrors};
+pub use statistics::{Code, Nomenclature, NomenclatureId, Publication, StatisticsRules};
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// The ruleset's identity: which network, which version of its rules.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Short identifier, e.g. `champagne-ardenne`.
+    pub id: String,
+    /// Version of the rules, bumped by the region at each change.
+    pub version: String,
+    /// Display name, in French.
+    pub name: String,
+    /// The region that sponsors the network.
+    pub region: String,
+}
+
+/// The files of the ruleset shipped with the library, compiled in.
+const SHIPPED: &[(&str, &str)] = &[
+    (
+        "ruleset.toml",
+        include_str!("../../../rulesets/champagne-ardenne/ruleset.toml"),
+    ),
+    (
+        "statistics.toml",
+        include_str!("../../../rulesets/champagne-ardenne/statistics.toml"),
+    ),
+];
+
+/// A loaded and checked ruleset.
+#[derive(Debug, Clone)]
+pub struct Ruleset {
+    /// Identity and version.
+    pub manifest: Manifest,
+    /// The statistics nomenclatures and publication rules.
+    pub statistics: StatisticsRules,
+    /// The texts of every file, by file name, for the areas that parse their
+    /// own section (labelling, governance, territory, plugins).
+    files: BTreeMap<String, String>,
+}
+
+impl Ruleset {
+    /// The Champagne-Ardenne ruleset shipped with the library.
+    pub fn champagne_ardenne() -> Ruleset {
+        let files = SHIPPED
+            .iter()
+            .map(|(name, text)| ((*name).to_owned(), (*text).to_owned()))
+            .collect();
+        // The shipped files are checked by the test suite, so a failure here
+        // is a build defect, not a user's mistake.
+        Ruleset::from_files(files).expect("the shipped ruleset is valid")
+    }
+
+    /// Builds a ruleset from its files' texts (file name → text). Every
+    /// problem of every file the core owns is reported at once.
+    pub fn from_files(files: BTreeMap<String, String>) -> Result<Ruleset, RulesetErrors> {
+        let mut errors = Vec::new();
+        let manifest = match files.get("ruleset.toml") {
+            Some(text) => parse_section::<Manifest>("ruleset.toml", text)
+                .map_err(|e| errors.push(e))
+                .ok(),
+            None => {
+                errors.push(RulesetError::missing_file("ruleset.toml"));
+                None
+            }
+        };
+        let statistics = match files.get("statistics.toml") {
+            Some(text) => match parse_section::<StatisticsRules>("statistics.toml", text) {
+                Ok(mut rules) => {
+                    errors.extend(rules.check("statistics.toml"));
+                    rules.index();
+                    Some(rules)
+                }
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
+            },
+            None => {
+                errors.push(RulesetError::missing_file("statistics.toml"));
+                None
+            }
+        };
+        match (manifest, statistics) {
+            (Some(manifest), Some(statistics)) if errors.is_empty() => Ok(Ruleset {
+                manifest,
+                statistics,
+                files,
+            }),
+            _ => Err(RulesetErrors(errors)),
+        }
+    }
+
+    /// Parses the area file `file` (e.g. `labelling.toml`) as `T`, for the
+    /// crates that own the other areas of the rules.
+    pub fn section<T: DeserializeOwned>(&self, file: &str) -> Result<T, RulesetError> {
+        let text = self
+            .files
+            .get(file)
+            .ok_or_else(|| RulesetError::missing_file(file))?;
+        parse_section(file, text)
+    }
+
+    /// The text of one file of the ruleset, if it has it.
+    pub fn file(&self, name: &str) -> Option<&str> {
+        self.files.get(name).map(String::as_str)
+    }
+
+    /// The names of the ruleset's files.
+    pub fn file_names(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+}
+
+/// Parses one TOML file of a ruleset, refusing unknown fields and naming the
+/// file, the path inside it, the line and the column of the first problem.
+pub fn parse_section<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, RulesetError> {
+    let deserializer = toml::Deserializer::parse(text)
+        .map_err(|e| RulesetError::from_toml(file, text, String::new(), &e))?;
+    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        RulesetError::from_toml(file, text, path, e.inner())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn shipped_files() -> BTreeMap<String, String> {
+        SHIPPED
+            .iter()
+            .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn the_shipped_ruleset_loads_and_answers_for_2009() {
+        let ruleset = Ruleset::champagne_ardenne();
+        assert_eq!(ruleset.manifest.id, "champagne-ardenne");
+        let stats = &ruleset.statistics;
+        assert_eq!(stats.small_count_threshold(date(2009, 6, 1)), Ok(5));
+        assert_eq!(
+            stats.label("status", "job_seeker", date(2009, 6, 1)),
+            Some("Demandeur d'emploi")
+        );
+        let theme = stats
+            .code("theme", "guidance.vae", date(2009, 6, 1))
+            .unwrap();
+        assert_eq!(theme.parent.as_deref(), Some("guidance"));
+        assert!(
+            stats
+                .code("theme", "guidance.vae", date(2006, 6, 1))
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn a_threshold_asked_for_before_the_rules_existed_is_an_error() {
+        let ruleset = Ruleset::champagne_ardenne();
+        let err = ruleset
+            .statistics
+            .small_count_threshold(date(2005, 1, 1))
+            .unwrap_err();
+        assert!(err.to_string().contains("2005-01-01"));
+    }
+
+    #[test]
+    fn overlapping_periods_of_one_code_are_refused_with_their_path() {
+        let mut files = shipped_files();
+        let stats = files.get_mut("statistics.toml").unwrap();
+        *stats = stats.replace(
+            "{ code = \"female\", label = \"Femme\", from = \"2007-01-01\" },",
+            "{ code = \"female\", label = \"Femme\", from = \"2007-01-01\" },\n  { code = \"female\", label = \"F\", from = \"2008-01-01\" },",
+        );
+        let err = Ruleset::from_files(files).unwrap_err();
+        assert_eq!(err.0.len(), 1, "{err}");
+        assert_eq!(err.0[0].file, "statistics.toml");
+        assert!(
+            err.0[0].path.starts_with("nomenclatures[1].codes[1]"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_field_and_a_wrong_type_name_their_place() {
+        let mut files = shipped_files();
+        let stats = files.get_mut("statistics.toml").unwrap();
+        *stats = stats.replace("schema_version = 1", "schema_version = \"one\"");
+        let err = Ruleset::from_files(files).unwrap_err();
+        assert_eq!(err.0[0].line, Some(5), "{err}");
+        assert!(err.0[0].path.contains("schema_version"), "{err}");
+
+        let mut files = shipped_files();
+        let manifest = files.get_mut("ruleset.toml").unwrap();
+        manifest.push_str("colour = \"blue\"\n");
+        let err = Ruleset::from_files(files).unwrap_err();
+        assert!(err.0[0].reason.contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn a_required_field_that_a_visit_does_not_have_is_refused() {
+        let mut files = shipped_files();
+        let stats = files.get_mut("statistics.toml").unwrap();
+        *stats = stats.replace(
+            "value = [\"contact_mode\", \"themes\"]",
+            "value = [\"contact_mode\", \"shoe_size\"]",
+        );
+        let err = Ruleset::from_files(files).unwrap_err();
+        assert!(err.0[0].reason.contains("shoe_size"), "{err}");
+        assert_eq!(err.0[0].path, "visit_required_fields[0].value[1]");
+    }
+}

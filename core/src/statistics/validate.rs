@@ -1,0 +1,289 @@
+//! Checks of records against the ruleset in force on their day and against
+//! the registry.
+//!
+//! A [`Validator`] is built once per import and returns, for each record,
+//! every problem it has — never only the first — so that a site fixes its
+//! file in one go.
+
+use jiff::civil::Date;
+
+use super::{Event, Record, SurveyAnswer, Visit};
+use crate::registry::Registry;
+use crate::ruleset::Ruleset;
+use crate::ruleset::statistics::CodeProblem;
+
+/// One problem of one field of a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field's name in the schema, e.g. `age_band` or `themes`.
+    pub field: String,
+    /// Why the value is refused, in a sentence.
+    pub reason: String,
+}
+
+impl FieldError {
+    fn new(field: &str, reason: impl Into<String>) -> Self {
+        FieldError {
+            field: field.to_owned(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Checks records against a ruleset and a registry.
+#[derive(Debug, Clone, Copy)]
+pub struct Validator<'a> {
+    ruleset: &'a Ruleset,
+    registry: &'a Registry,
+}
+
+impl<'a> Validator<'a> {
+    /// A validator for the given rules and network.
+    pub fn new(ruleset: &'a Ruleset, registry: &'a Registry) -> Self {
+        Validator { ruleset, registry }
+    }
+
+    /// Every problem of a record of any kind.
+    pub fn check(&self, record: &Record) -> Vec<FieldError> {
+        match record {
+            Record::Visit(v) => self.check_visit(v),
+            Record::SurveyAnswer(s) => self.check_survey_answer(s),
+            Record::Event(e) => self.check_event(e),
+        }
+    }
+
+    /// Every problem of a visit.
+    pub fn check_visit(&self, visit: &Visit) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        let day = visit.date;
+        self.site(&mut errors, &visit.site, day);
+        self.code(
+            &mut errors,
+            "contact_mode",
+            "contact_mode",
+            &visit.contact_mode,
+            day,
+        );
+        let optional = [
+            ("sex", "sex", &visit.sex),
+            ("age_band", "age_band", &visit.age_band),
+            ("status", "status", &visit.status),
+            ("education_level", "education_level", &visit.education_level),
+            ("arrival_channel", "arrival_channel", &visit.arrival_channel),
+        ];
+        for (field, nomenclature, value) in optional {
+            if let Some(value) = value {
+                self.code(&mut errors, field, nomenclature, value, day);
+            }
+        }
+        self.codes(&mut errors, "themes", "theme", &visit.themes, day);
+        self.codes(&mut errors, "services", "service", &visit.services, day);
+        self.codes(&mut errors, "referrals", "partner", &visit.referrals, day);
+        if let Some(commune) = &visit.commune
+            && !is_insee_code(commune)
+        {
+            errors.push(FieldError::new(
+                "commune",
+                format!(
+                    "`{commune}` is not an INSEE commune code (five characters: digits, or 2A/2B then three digits)"
+                ),
+            ));
+        }
+        match self.ruleset.statistics.visit_required_fields(day) {
+            Ok(required) => {
+                for field in required {
+                    if visit_field_is_empty(visit, field) {
+                        errors.push(FieldError::new(
+                            field,
+                            format!("this field is required on {day} and is empty"),
+                        ));
+                    }
+                }
+            }
+            Err(e) => errors.push(FieldError::new("date", e.to_string())),
+        }
+        errors
+    }
+
+    /// Every problem of a survey answer.
+    pub fn check_survey_answer(&self, answer: &SurveyAnswer) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        let day = answer.date;
+        self.site(&mut errors, &answer.site, day);
+        for (item, score) in &answer.items {
+            let field = format!("items.{item}");
+            self.code(&mut errors, &field, "survey_item", item, day);
+            if !(1..=4).contains(score) {
+                errors.push(FieldError::new(
+                    &field,
+                    format!("score {score} is outside the 4-point scale (1 to 4)"),
+                ));
+            }
+        }
+        if answer.items.is_empty() && answer.would_recommend.is_none() {
+            errors.push(FieldError::new(
+                "items",
+                "the answer has no item scored and no would_recommend: it says nothing",
+            ));
+        }
+        errors
+    }
+
+    /// Every problem of an event.
+    pub fn check_event(&self, event: &Event) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        let day = event.start_date;
+        self.site(&mut errors, &event.site, day);
+        if event.title.trim().is_empty() {
+            errors.push(FieldError::new("title", "the event has no title"));
+        }
+        if event.end_date < event.start_date {
+            errors.push(FieldError::new(
+                "end_date",
+                format!(
+                    "ends on {}, before it starts on {}",
+                    event.end_date, event.start_date
+                ),
+            ));
+        }
+        self.code(
+            &mut errors,
+            "event_type",
+            "event_type",
+            &event.event_type,
+            day,
+        );
+        self.codes(&mut errors, "themes", "theme", &event.themes, day);
+        self.codes(&mut errors, "partners", "partner", &event.partners, day);
+        if let Some(respondents) = event.respondents
+            && respondents > event.attendance
+        {
+            errors.push(FieldError::new(
+                "respondents",
+                format!(
+                    "{respondents} respondents but only {} attended",
+                    event.attendance
+                ),
+            ));
+        }
+        match (event.satisfied, event.respondents) {
+            (Some(satisfied), Some(respondents)) if satisfied > respondents => {
+                errors.push(FieldError::new(
+                    "satisfied",
+                    format!("{satisfied} satisfied but only {respondents} respondents"),
+                ))
+            }
+            (Some(_), None) => errors.push(FieldError::new(
+                "respondents",
+                "a number satisfied needs the number of respondents",
+            )),
+            _ => {}
+        }
+        errors
+    }
+
+    fn site(&self, errors: &mut Vec<FieldError>, site: &str, _day: Date) {
+        if self.registry.site(site).is_none() {
+            errors.push(FieldError::new(
+                "site",
+                format!("`{site}` is not a site of the registry"),
+            ));
+        }
+    }
+
+    fn code(
+        &self,
+        errors: &mut Vec<FieldError>,
+        field: &str,
+        nomenclature: &str,
+        code: &str,
+        day: Date,
+    ) {
+        match self.ruleset.statistics.code(nomenclature, code, day) {
+            Ok(_) => {}
+            Err(CodeProblem::Unknown) => errors.push(FieldError::new(
+                field,
+                format!("`{code}` is not a code of the nomenclature `{nomenclature}`"),
+            )),
+            Err(CodeProblem::NotInForce { periods }) => {
+                let listed: Vec<String> = periods
+                    .iter()
+                    .map(|(f, u)| match u {
+                        Some(u) => format!("{f} to {u}"),
+                        None => format!("from {f}"),
+                    })
+                    .collect();
+                errors.push(FieldError::new(
+                    field,
+                    format!(
+                        "code `{code}` of `{nomenclature}` is not in force on {day} (in force {})",
+                        listed.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+
+    fn codes(
+        &self,
+        errors: &mut Vec<FieldError>,
+        field: &str,
+        nomenclature: &str,
+        codes: &[String],
+        day: Date,
+    ) {
+        for (i, code) in codes.iter().enumerate() {
+            if codes[..i].contains(code) {
+                errors.push(FieldError::new(field, format!("`{code}` is given twice")));
+            } else {
+                self.code(errors, field, nomenclature, code, day);
+            }
+        }
+    }
+}
+
+fn visit_field_is_empty(visit: &Visit, field: &str) -> bool {
+    match field {
+        "reference" => visit.reference.is_none(),
+        "visitor" => visit.visitor.is_none(),
+        "contact_mode" => visit.contact_mode.is_empty(),
+        "sex" => visit.sex.is_none(),
+        "age_band" => visit.age_band.is_none(),
+        "status" => visit.status.is_none(),
+        "education_level" => visit.education_level.is_none(),
+        "commune" => visit.commune.is_none(),
+        "first_visit" => visit.first_visit.is_none(),
+        "arrival_channel" => visit.arrival_channel.is_none(),
+        "themes" => visit.themes.is_empty(),
+        "services" => visit.services.is_empty(),
+        "referrals" => visit.referrals.is_empty(),
+        // Unknown names are refused when the ruleset is loaded, so nothing
+        // else reaches this point.
+        _ => false,
+    }
+}
+
+/// The visit fields a ruleset may declare required.
+pub const VISIT_FIELDS: &[&str] = &[
+    "reference",
+    "visitor",
+    "contact_mode",
+    "sex",
+    "age_band",
+    "status",
+    "education_level",
+    "commune",
+    "first_visit",
+    "arrival_channel",
+    "themes",
+    "services",
+    "referrals",
+];
+
+/// Whether `code` has the shape of an INSEE commune code.
+pub fn is_insee_code(code: &str) -> bool {
+    let b = code.as_bytes();
+    b.len() == 5
+        && (b[..2].iter().all(u8::is_ascii_digit) || b[..2] == *b"2A" || b[..2] == *b"2B")
+        && b[2..].iter().all(u8::is_ascii_digit)
+}
