@@ -287,3 +287,103 @@ pub fn is_insee_code(code: &str) -> bool {
         && (b[..2].iter().all(u8::is_ascii_digit) || b[..2] == *b"2A" || b[..2] == *b"2B")
         && b[2..].iter().all(u8::is_ascii_digit)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn visit() -> Visit {
+        Visit {
+            site: "sedan".into(),
+            date: date(2009, 3, 12),
+            reference: None,
+            visitor: Some("A-17".into()),
+            contact_mode: "in_person".into(),
+            sex: Some("female".into()),
+            age_band: Some("18_25".into()),
+            status: Some("job_seeker".into()),
+            education_level: Some("level_4".into()),
+            commune: Some("08409".into()),
+            first_visit: Some(true),
+            arrival_channel: Some("pole_emploi".into()),
+            themes: vec!["employment.cv".into(), "training".into()],
+            services: vec!["advice".into()],
+            referrals: vec!["mission_locale".into()],
+        }
+    }
+
+    fn check(v: &Visit) -> Vec<FieldError> {
+        let ruleset = Ruleset::champagne_ardenne();
+        let registry = Registry::champagne_ardenne();
+        Validator::new(&ruleset, &registry).check_visit(v)
+    }
+
+    #[test]
+    fn a_complete_visit_has_no_problem() {
+        assert_eq!(check(&visit()), vec![]);
+    }
+
+    #[test]
+    fn every_problem_of_a_visit_is_reported_at_once() {
+        let mut v = visit();
+        v.site = "paris".into();
+        v.status = Some("astronaut".into());
+        v.commune = Some("8409".into());
+        v.themes = vec![];
+        v.referrals = vec!["mission_locale".into(), "mission_locale".into()];
+        let fields: Vec<String> = check(&v).into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["site", "status", "referrals", "commune", "themes"]);
+    }
+
+    #[test]
+    fn a_code_used_before_it_is_in_force_names_its_period() {
+        let mut v = visit();
+        v.date = date(2006, 12, 31);
+        let errors = check(&v);
+        let contact = errors.iter().find(|e| e.field == "contact_mode").unwrap();
+        assert!(
+            contact.reason.contains("from 2007-01-01"),
+            "{}",
+            contact.reason
+        );
+    }
+
+    #[test]
+    fn a_survey_score_off_the_four_point_scale_is_refused() {
+        let ruleset = Ruleset::champagne_ardenne();
+        let registry = Registry::champagne_ardenne();
+        let answer = SurveyAnswer {
+            site: "reims".into(),
+            date: date(2009, 5, 4),
+            reference: None,
+            items: [("welcome".to_owned(), 5), ("colour".to_owned(), 3)].into(),
+            would_recommend: Some(true),
+        };
+        let errors = Validator::new(&ruleset, &registry).check_survey_answer(&answer);
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["items.colour", "items.welcome"]);
+    }
+
+    #[test]
+    fn an_event_with_more_respondents_than_attendees_is_refused() {
+        let ruleset = Ruleset::champagne_ardenne();
+        let registry = Registry::champagne_ardenne();
+        let event = Event {
+            site: "troyes".into(),
+            reference: Some("2009-07".into()),
+            title: "Les métiers de l'uniforme".into(),
+            start_date: date(2009, 5, 20),
+            end_date: date(2009, 5, 19),
+            event_type: "job_discovery".into(),
+            themes: vec!["guidance.discovery".into()],
+            partners: vec!["pole_emploi".into()],
+            attendance: 40,
+            respondents: Some(41),
+            satisfied: Some(30),
+        };
+        let errors = Validator::new(&ruleset, &registry).check_event(&event);
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["end_date", "respondents"]);
+    }
+}
