@@ -46,6 +46,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "statistics.toml",
         include_str!("../../../rulesets/champagne-ardenne/statistics.toml"),
     ),
+    (
+        "territory.toml",
+        include_str!("../../../rulesets/champagne-ardenne/territory.toml"),
+    ),
 ];
 
 /// A loaded and checked ruleset.

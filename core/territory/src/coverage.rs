@@ -126,7 +126,12 @@ impl Tally {
         }
     }
 
-    fn area(&self, departement: Option<String>, name: &str, rules: &TerritoryRules) -> AreaCoverage {
+    fn area(
+        &self,
+        departement: Option<String>,
+        name: &str,
+        rules: &TerritoryRules,
+    ) -> AreaCoverage {
         let bands: Vec<BandCoverage> = rules
             .coverage_bands_km
             .iter()
@@ -206,7 +211,11 @@ impl Territory {
                 .departements
                 .iter()
                 .position(|d| d.code == c.departement);
-            for tally in dep.map(|i| &mut per_dep[i]).into_iter().chain([&mut region]) {
+            for tally in dep
+                .map(|i| &mut per_dep[i])
+                .into_iter()
+                .chain([&mut region])
+            {
                 tally.communes += 1;
                 tally.population += pop;
                 for (i, slot) in tally.bands.iter_mut().enumerate() {
@@ -230,12 +239,18 @@ impl Territory {
                     s.name,
                     s.commune,
                     if white_zone {
-                        format!(", beyond the white-zone threshold of {}", km(rules.white_zone_km))
+                        format!(
+                            ", beyond the white-zone threshold of {}",
+                            km(rules.white_zone_km)
+                        )
                     } else {
                         String::new()
                     }
                 ),
-                None => format!("{} ({}) has no site to reach: the network has none.", c.name, c.code),
+                None => format!(
+                    "{} ({}) has no site to reach: the network has none.",
+                    c.name, c.code
+                ),
             };
             if white_zone {
                 white_zones.push(WhiteZone {
@@ -260,13 +275,19 @@ impl Territory {
             });
         }
         // Communes are already in code order, and the sort is stable.
-        white_zones.sort_by(|a, b| b.population.cmp(&a.population));
+        white_zones.sort_by_key(|w| std::cmp::Reverse(w.population));
 
         let mut departements: Vec<AreaCoverage> = self
             .departements
             .iter()
             .zip(&per_dep)
-            .map(|(d, t)| t.area(Some(d.code.clone()), &format!("{} ({})", d.name, d.code), rules))
+            .map(|(d, t)| {
+                t.area(
+                    Some(d.code.clone()),
+                    &format!("{} ({})", d.name, d.code),
+                    rules,
+                )
+            })
             .collect();
         departements.sort_by(|a, b| a.departement.cmp(&b.departement));
         let region = region.area(None, "The region", rules);
@@ -282,13 +303,21 @@ impl Territory {
                 .bands
                 .last()
                 .map_or_else(String::new, |b| people(b.population)),
-            rules.coverage_bands_km.last().map_or_else(String::new, |&b| km(b)),
+            rules
+                .coverage_bands_km
+                .last()
+                .map_or_else(String::new, |&b| km(b)),
             people(region.white_zone_population),
             communes(region.white_zone_communes),
             km(rules.white_zone_km),
             white_zones.first().map_or_else(
                 || "none".to_owned(),
-                |w| format!("{} ({}, {} inhabitants)", w.name, w.code, people(u64::from(w.population)))
+                |w| format!(
+                    "{} ({}, {} inhabitants)",
+                    w.name,
+                    w.code,
+                    people(u64::from(w.population))
+                )
             ),
         );
         Coverage {

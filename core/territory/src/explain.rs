@@ -7,7 +7,7 @@ pub(crate) fn people(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(' ');
         }
         out.push(ch);
@@ -49,7 +49,12 @@ mod tests {
 
     #[test]
     fn figures_read_as_in_the_published_tables() {
-        for (n, text) in [(0, "0"), (999, "999"), (1000, "1 000"), (1_307_747, "1 307 747")] {
+        for (n, text) in [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1 000"),
+            (1_307_747, "1 307 747"),
+        ] {
             assert_eq!(people(n), text);
         }
         assert_eq!(km(12.345), "12.3 km");

@@ -113,7 +113,9 @@ mod tests {
     fn antipodal_points_are_half_a_circumference_apart() {
         let d = great_circle_km(GeoPoint::new(10.0, 20.0), GeoPoint::new(-10.0, -160.0));
         let expected = std::f64::consts::PI * EARTH_RADIUS_KM;
-        assert!((d - expected).abs() < 1e-6, "{d} vs {expected}");
+        // The haversine formula loses digits near antipodes (`asin` of a
+        // value close to 1): within a metre is all it promises there.
+        assert!((d - expected).abs() < 1e-3, "{d} vs {expected}");
     }
 
     #[test]
@@ -143,7 +145,12 @@ mod tests {
 
     #[test]
     fn points_off_the_earth_are_refused_with_the_reason() {
-        assert!(GeoPoint::new(91.0, 0.0).problem().unwrap().contains("latitude"));
+        assert!(
+            GeoPoint::new(91.0, 0.0)
+                .problem()
+                .unwrap()
+                .contains("latitude")
+        );
         assert!(
             GeoPoint::new(0.0, f64::NAN)
                 .problem()

@@ -122,7 +122,12 @@ impl SphereGrid {
 
     /// Calls `visit` with every cell at Chebyshev distance exactly `ring`
     /// from `centre`, within the grid.
-    fn for_each_cell_in_ring(&self, centre: [isize; 3], ring: isize, mut visit: impl FnMut(&[u32])) {
+    fn for_each_cell_in_ring(
+        &self,
+        centre: [isize; 3],
+        ring: isize,
+        mut visit: impl FnMut(&[u32]),
+    ) {
         let lo: [isize; 3] = std::array::from_fn(|a| (centre[a] - ring).max(0));
         let hi: [isize; 3] =
             std::array::from_fn(|a| (centre[a] + ring).min(self.dims[a] as isize - 1));
@@ -299,8 +304,16 @@ mod tests {
     fn duplicate_points_tie_to_the_lowest_position() {
         let p = GeoPoint::new(49.0, 4.0);
         let grid = SphereGrid::new(&[GeoPoint::new(48.0, 4.0), p, p], 10.0);
-        assert_eq!(grid.nearest(GeoPoint::new(49.1, 4.0), |_| false).unwrap().0, 1);
-        assert_eq!(grid.nearest(GeoPoint::new(49.1, 4.0), |i| i == 1).unwrap().0, 2);
+        assert_eq!(
+            grid.nearest(GeoPoint::new(49.1, 4.0), |_| false).unwrap().0,
+            1
+        );
+        assert_eq!(
+            grid.nearest(GeoPoint::new(49.1, 4.0), |i| i == 1)
+                .unwrap()
+                .0,
+            2
+        );
     }
 
     #[test]

@@ -64,8 +64,10 @@ impl Territory {
         let reach = metres(rules.catchment_overlap_radius_km);
         let (mut catchment, mut population, mut taken) = (0usize, 0u64, 0u64);
         let mut per_site = vec![(0usize, 0u64); self.sites.len()];
-        self.commune_grid
-            .within(self.centres[at], rules.catchment_overlap_radius_km, |c, d| {
+        self.commune_grid.within(
+            self.centres[at],
+            rules.catchment_overlap_radius_km,
+            |c, d| {
                 let c = c as usize;
                 let nearest = self.site_grid.nearest(self.centres[c], |_| false);
                 let current = nearest.map_or(u64::MAX, |(_, e)| metres(e));
@@ -82,7 +84,8 @@ impl Territory {
                     per_site[s as usize].0 += 1;
                     per_site[s as usize].1 += pop;
                 }
-            });
+            },
+        );
         let taken_from: Vec<SiteShare> = per_site
             .iter()
             .enumerate()
@@ -118,7 +121,11 @@ impl Territory {
                 format!(" ({})", from_text.join(", "))
             },
             percent(rules.max_catchment_overlap_share),
-            if within_limit { "acceptable" } else { "too large" }
+            if within_limit {
+                "acceptable"
+            } else {
+                "too large"
+            }
         );
         Ok(CatchmentOverlap {
             commune: commune.code.clone(),

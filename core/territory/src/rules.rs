@@ -65,7 +65,11 @@ impl TerritoryRuleset {
         let mut problems = Vec::new();
         let mut periods = |name: &str, found: Vec<(usize, String)>| {
             for (i, reason) in found {
-                problems.push(RulesetError::at(TERRITORY_FILE, format!("{name}[{i}]"), reason));
+                problems.push(RulesetError::at(
+                    TERRITORY_FILE,
+                    format!("{name}[{i}]"),
+                    reason,
+                ));
             }
         };
         periods("coverage_bands_km", self.coverage_bands_km.check());

@@ -1,7 +1,7 @@
 //! The territory: communes with their centre and population, and the sites
 //! placed in them, checked and indexed once for every later question.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use em_core::registry::{Commune, Departement, Registry};
 use serde::Serialize;
@@ -246,7 +246,7 @@ impl Territory {
         self.sites.binary_search_by(|s| s.id.as_str().cmp(id)).ok()
     }
 
-    pub(crate) fn departement_name(&self, code: &str) -> &str {
+    pub(crate) fn departement_name<'a>(&'a self, code: &'a str) -> &'a str {
         self.departements
             .iter()
             .find(|d| d.code == code)
@@ -260,17 +260,6 @@ impl Territory {
             .iter()
             .map(|&c| self.site_grid.nearest(c, |_| false))
             .collect()
-    }
-
-    /// Population of each département, by code, and of the region.
-    pub(crate) fn populations(&self) -> (BTreeMap<&str, u64>, u64) {
-        let mut per = BTreeMap::new();
-        let mut total = 0;
-        for c in &self.communes {
-            *per.entry(c.departement.as_str()).or_insert(0) += u64::from(c.population);
-            total += u64::from(c.population);
-        }
-        (per, total)
     }
 }
 
@@ -312,10 +301,16 @@ mod tests {
         let err = Territory::new(deps, communes, sites).unwrap_err();
         let text = err.to_string();
         assert_eq!(err.0.len(), 5, "{text}");
-        assert!(text.contains("communes[1]: commune 08001 is listed twice"), "{text}");
+        assert!(
+            text.contains("communes[1]: commune 08001 is listed twice"),
+            "{text}"
+        );
         assert!(text.contains("communes[2] (08002): latitude 95"), "{text}");
         assert!(text.contains("département `99`"), "{text}");
-        assert!(text.contains("sites[1]: site `a` is listed twice"), "{text}");
+        assert!(
+            text.contains("sites[1]: site `a` is listed twice"),
+            "{text}"
+        );
         assert!(text.contains("sites[2] (`b`): commune `51454`"), "{text}");
     }
 
@@ -329,8 +324,8 @@ mod tests {
             commune("08002", "08", 49.1, 4.0),
             commune("08001", "08", 49.0, 4.0),
         ];
-        let t = Territory::new(deps, communes, vec![site("z", "08001"), site("a", "08002")])
-            .unwrap();
+        let t =
+            Territory::new(deps, communes, vec![site("z", "08001"), site("a", "08002")]).unwrap();
         let ids: Vec<&str> = t.sites().iter().map(|s| s.id.as_str()).collect();
         assert_eq!(ids, ["a", "z"]);
         assert_eq!(t.communes()[0].code, "08001");

@@ -135,7 +135,12 @@ impl Territory {
         }
     }
 
-    fn band_changes(&self, rules: &TerritoryRules, before: &[u64], after: &[u64]) -> Vec<BandChange> {
+    fn band_changes(
+        &self,
+        rules: &TerritoryRules,
+        before: &[u64],
+        after: &[u64],
+    ) -> Vec<BandChange> {
         rules
             .coverage_bands_km
             .iter()
@@ -188,7 +193,11 @@ impl Territory {
     /// What opening a site in the commune `code` would change. A commune as
     /// far from the new site as from its current one, to the metre, stays
     /// with its current site.
-    pub fn site_addition(&self, rules: &TerritoryRules, code: &str) -> Result<SiteAddition, WhatIfError> {
+    pub fn site_addition(
+        &self,
+        rules: &TerritoryRules,
+        code: &str,
+    ) -> Result<SiteAddition, WhatIfError> {
         let _span = tracing::info_span!("territory_site_addition", commune = code).entered();
         let at = *self
             .commune_index
@@ -255,7 +264,11 @@ impl Territory {
 
     /// What closing the site `id` would change: its communes go to their
     /// next nearest site (same tie rule as catchments).
-    pub fn site_closure(&self, rules: &TerritoryRules, id: &str) -> Result<SiteClosure, WhatIfError> {
+    pub fn site_closure(
+        &self,
+        rules: &TerritoryRules,
+        id: &str,
+    ) -> Result<SiteClosure, WhatIfError> {
         let _span = tracing::info_span!("territory_site_closure", site = id).entered();
         let closing = self
             .site_position(id)
