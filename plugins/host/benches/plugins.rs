@@ -1,0 +1,2 @@
+//! Benchmarks of the plugin host.
+fn main() {}
