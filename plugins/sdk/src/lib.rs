@@ -21,7 +21,7 @@
 //!     fn describe() -> PluginInfo { report::info("my-report", "0.1.0", "What it shows.") }
 //!     fn render(tables: SiteTables) -> Result<Document, String> { todo!() }
 //! }
-//! em_plugin_sdk::export_report!(MyReport);
+//! em_plugin_sdk::report::export_report!(MyReport);
 //! ```
 
 /// The version of the WIT package this SDK was generated from. A plugin

@@ -2,7 +2,7 @@
 //! plugin returns.
 //!
 //! A report plugin implements [`ReportPlugin`] and exports it with
-//! [`export_report!`](crate::export_report). It receives the site's
+//! [`export_report!`]. It receives the site's
 //! aggregated tables ([`SiteTables`]), finds the ones it needs with
 //! [`table`], and returns a [`Document`] made of sections of paragraphs,
 //! tables and charts.
@@ -25,7 +25,7 @@ pub mod bindings_path {
     pub use super::bindings::*;
 }
 
-pub use crate::export_report;
+pub use bindings::export_report;
 pub use bindings::espaces_metiers::plugin::types::{
     Block, Cell, Chart, ChartKind, Column, Date, Document, Measure, PluginInfo, Row, Section,
     Series, SiteTables, Table,

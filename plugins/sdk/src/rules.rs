@@ -2,7 +2,7 @@
 //! plugin returns.
 //!
 //! A rules plugin implements [`RulesPlugin`] and exports it with
-//! [`export_rules!`](crate::export_rules). It receives a batch of visits
+//! [`export_rules!`]. It receives a batch of visits
 //! and returns [`Finding`]s, each naming the visit by its index in the
 //! batch, the field, and why.
 
@@ -24,7 +24,7 @@ pub mod bindings_path {
     pub use super::bindings::*;
 }
 
-pub use crate::export_rules;
+pub use bindings::export_rules;
 pub use bindings::espaces_metiers::plugin::types::{Date, Finding, PluginInfo, Severity, Visit};
 pub use bindings::exports::espaces_metiers::plugin::validator::Guest as RulesPlugin;
 
