@@ -191,3 +191,67 @@ impl Territory {
         Ok(result)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use em_core::registry::{Commune, Departement};
+
+    use crate::territory::{PlacedSite, Territory};
+
+    fn commune(code: &str, longitude: f64) -> Commune {
+        Commune {
+            code: code.into(),
+            name: code.into(),
+            departement: "51".into(),
+            population: 10,
+            latitude: 49.0,
+            longitude,
+        }
+    }
+
+    fn territory(sites: Vec<PlacedSite>) -> Territory {
+        Territory::new(
+            vec![Departement {
+                code: "51".into(),
+                name: "Marne".into(),
+            }],
+            vec![
+                commune("51001", 3.9),
+                commune("51002", 4.0),
+                commune("51003", 4.1),
+            ],
+            sites,
+        )
+        .unwrap()
+    }
+
+    fn site(id: &str, commune: &str) -> PlacedSite {
+        PlacedSite {
+            id: id.into(),
+            name: id.into(),
+            commune: commune.into(),
+        }
+    }
+
+    #[test]
+    fn a_commune_equidistant_from_two_sites_goes_to_the_first_identifier() {
+        // 51002 lies exactly half-way between 51001 and 51003 (same latitude,
+        // symmetric longitudes): the tie rule decides, whatever the order the
+        // sites are given in.
+        for sites in [
+            vec![site("west", "51001"), site("east", "51003")],
+            vec![site("east", "51003"), site("west", "51001")],
+        ] {
+            let catchments = territory(sites).catchments(&[]).unwrap();
+            assert_eq!(catchments[0].site, "east");
+            assert_eq!(catchments[0].communes, ["51002", "51003"]);
+            assert_eq!(catchments[1].communes, ["51001"]);
+        }
+    }
+
+    #[test]
+    fn a_territory_without_site_has_no_catchment() {
+        let t = territory(Vec::new());
+        assert!(t.catchments(&[]).unwrap().is_empty());
+    }
+}

@@ -194,7 +194,7 @@ impl Territory {
         let mut region = Tally::new(band_metres.len());
         let mut list = Vec::with_capacity(self.communes.len());
         let mut white_zones = Vec::new();
-        for (c, near) in self.communes.iter().zip(&nearest) {
+        for (position, (c, near)) in self.communes.iter().zip(&nearest).enumerate() {
             let (site, distance_km) = match near {
                 Some((s, d)) => (Some(&self.sites[*s as usize]), *d),
                 None => (None, f64::INFINITY),
@@ -207,15 +207,8 @@ impl Territory {
             let band = band_metres.iter().position(|&b| m <= b);
             let white_zone = m > white_metres;
             let pop = u64::from(c.population);
-            let dep = self
-                .departements
-                .iter()
-                .position(|d| d.code == c.departement);
-            for tally in dep
-                .map(|i| &mut per_dep[i])
-                .into_iter()
-                .chain([&mut region])
-            {
+            let dep = &mut per_dep[self.commune_departement[position]];
+            for tally in [dep, &mut region] {
                 tally.communes += 1;
                 tally.population += pop;
                 for (i, slot) in tally.bands.iter_mut().enumerate() {
@@ -231,8 +224,8 @@ impl Territory {
             }
             let explanation = match site {
                 Some(s) => format!(
-                    "{} ({}) is {} from the site {} in {} (great-circle distance between \
-                     commune centres){}.",
+                    "{} ({}) is {} from its nearest site, {} (commune {}), great-circle \
+                     distance between commune centres{}.",
                     c.name,
                     c.code,
                     km(distance_km),

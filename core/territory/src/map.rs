@@ -21,6 +21,8 @@ use crate::territory::Territory;
 const BAND_COLOURS: &[&str] = &["#1a9850", "#91cf60", "#d9ef8b", "#fee08b", "#fdae61"];
 /// Colour of communes beyond every band but not in a white zone.
 const BEYOND_BANDS_COLOUR: &str = "#f46d43";
+/// Radius in pixels of the smallest dot, so that hamlets keep a visible colour.
+const MIN_DOT_RADIUS: f64 = 1.6;
 /// Colour of white-zone communes.
 const WHITE_ZONE_COLOUR: &str = "#a50026";
 
@@ -72,7 +74,7 @@ fn colour(c: &CommuneCoverage, bands: &[f64]) -> &'static str {
 /// ten times larger draws ten times the ink; a floor keeps hamlets visible.
 fn radius(population: u32, largest: u32, scale: f64) -> f64 {
     let largest = f64::from(largest.max(1));
-    0.8 + scale * (f64::from(population) / largest).sqrt()
+    MIN_DOT_RADIUS + scale * (f64::from(population) / largest).sqrt()
 }
 
 impl Territory {
@@ -138,7 +140,7 @@ impl Territory {
                 .cmp(&self.communes[a].population)
                 .then(a.cmp(&b))
         });
-        svg.push_str("<g stroke=\"#333\" stroke-width=\"0.3\" fill-opacity=\"0.85\">\n");
+        svg.push_str("<g stroke=\"#333\" stroke-width=\"0.2\" fill-opacity=\"0.9\">\n");
         for i in order {
             let (c, cov) = (&self.communes[i], &coverage.communes[i]);
             let (x, y) = project(c.latitude, c.longitude);
@@ -288,8 +290,8 @@ mod tests {
 
     #[test]
     fn dot_area_follows_population() {
-        let small = radius(1_000, 100_000, 10.0) - 0.8;
-        let large = radius(100_000, 100_000, 10.0) - 0.8;
+        let small = radius(1_000, 100_000, 10.0) - MIN_DOT_RADIUS;
+        let large = radius(100_000, 100_000, 10.0) - MIN_DOT_RADIUS;
         assert!(((large / small).powi(2) - 100.0).abs() < 1e-9);
     }
 }

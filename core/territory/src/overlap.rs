@@ -101,7 +101,7 @@ impl Territory {
         let commune = &self.communes[at];
         let from_text: Vec<String> = taken_from
             .iter()
-            .map(|t| format!("{} from {}", people(t.population), t.site))
+            .map(|t| format!("{} from {}", people(t.population), self.site_name(&t.site)))
             .collect();
         let explanation = format!(
             "A site in {} ({}) would serve {} ({} inhabitants) within {} that are nearer to \

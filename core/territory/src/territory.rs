@@ -101,6 +101,8 @@ pub struct Territory {
     pub(crate) sites: Vec<PlacedSite>,
     /// For each site, the position of its commune.
     pub(crate) site_commune: Vec<usize>,
+    /// For each commune, the position of its département.
+    pub(crate) commune_departement: Vec<usize>,
     pub(crate) site_grid: SphereGrid,
     pub(crate) commune_grid: SphereGrid,
 }
@@ -193,6 +195,15 @@ impl Territory {
             .map(|(i, c)| (c.code.clone(), i))
             .collect();
         let site_commune: Vec<usize> = sites.iter().map(|s| commune_index[&s.commune]).collect();
+        let commune_departement: Vec<usize> = communes
+            .iter()
+            .map(|c| {
+                departements
+                    .iter()
+                    .position(|d| d.code == c.departement)
+                    .expect("checked above")
+            })
+            .collect();
         let site_points: Vec<GeoPoint> = site_commune.iter().map(|&c| centres[c]).collect();
         let site_grid = SphereGrid::new(&site_points, SphereGrid::cell_for_nearest(&site_points));
         let commune_grid = SphereGrid::new(&centres, SphereGrid::cell_for_nearest(&centres));
@@ -203,6 +214,7 @@ impl Territory {
             commune_index,
             sites,
             site_commune,
+            commune_departement,
             site_grid,
             commune_grid,
         })
@@ -244,6 +256,12 @@ impl Territory {
 
     pub(crate) fn site_position(&self, id: &str) -> Option<usize> {
         self.sites.binary_search_by(|s| s.id.as_str().cmp(id)).ok()
+    }
+
+    /// The name of the site `id`, or the identifier itself if unknown.
+    pub(crate) fn site_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.site_position(id)
+            .map_or(id, |s| self.sites[s].name.as_str())
     }
 
     pub(crate) fn departement_name<'a>(&'a self, code: &'a str) -> &'a str {

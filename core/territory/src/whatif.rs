@@ -225,7 +225,7 @@ impl Territory {
             .iter()
             .map(|b| {
                 format!(
-                    "+{} within {}",
+                    "{} more inhabitants within {}",
                     people(b.population_after - b.population_before),
                     km(b.within_km)
                 )
@@ -233,12 +233,12 @@ impl Territory {
             .collect();
         let taken_text: Vec<String> = taken_from
             .iter()
-            .map(|t| format!("{} from {}", people(t.population), t.site))
+            .map(|t| format!("{} from {}", people(t.population), self.site_name(&t.site)))
             .collect();
         let explanation = format!(
-            "A site in {} ({}) would bring {} of a site and take {} white-zone inhabitants \
-             out of the white zones (beyond {}); its catchment would take {} of existing \
-             sites' catchments{}.",
+            "A site in {} ({}) would bring {} of a site, taking {} inhabitants out of the \
+             white zones (beyond {}); its catchment would take {} from existing sites' \
+             catchments{}.",
             commune.name,
             commune.code,
             band_text.join(", "),
@@ -248,7 +248,7 @@ impl Territory {
             if taken_text.is_empty() {
                 String::new()
             } else {
-                format!(" ({} inhabitants)", taken_text.join(", "))
+                format!(" (inhabitants: {})", taken_text.join(", "))
             }
         );
         Ok(SiteAddition {
@@ -297,7 +297,7 @@ impl Territory {
             .iter()
             .map(|b| {
                 format!(
-                    "-{} within {}",
+                    "{} fewer inhabitants within {}",
                     people(b.population_before - b.population_after),
                     km(b.within_km)
                 )
@@ -305,11 +305,11 @@ impl Territory {
             .collect();
         let to_text: Vec<String> = reassigned_to
             .iter()
-            .map(|t| format!("{} to {}", people(t.population), t.site))
+            .map(|t| format!("{} to {}", people(t.population), self.site_name(&t.site)))
             .collect();
         let explanation = format!(
             "Closing {} would leave {} of a site and put {} more inhabitants in the white \
-             zones (beyond {}); its catchment would go {}.",
+             zones (beyond {}); its catchment's inhabitants would go {}.",
             site.name,
             band_text.join(", "),
             people(white_after - white_before),
