@@ -50,6 +50,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "territory.toml",
         include_str!("../../../rulesets/champagne-ardenne/territory.toml"),
     ),
+    (
+        "labelling.toml",
+        include_str!("../../../rulesets/champagne-ardenne/labelling.toml"),
+    ),
 ];
 
 /// A loaded and checked ruleset.
