@@ -1,0 +1,297 @@
+//! Reading records back: full scans for reports, look-ups by reference.
+//!
+//! A scan hands the callback one record value that it overwrites row after
+//! row, so that reading a million visits allocates nothing per row once the
+//! buffers have grown. The callback must copy what it wants to keep.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, Row};
+
+use crate::codec::{read_date, set_opt, set_str, split_codes, split_items, write_date};
+use crate::{Event, Record, RecordKind, Store, StoreError, SurveyAnswer, Visit};
+
+const VISIT_COLUMNS: &str = "id, site, date, reference, visitor, contact_mode, sex, age_band, \
+    status, education_level, commune, first_visit, arrival_channel, themes, services, referrals";
+const SURVEY_COLUMNS: &str = "id, site, date, reference, items, would_recommend";
+const EVENT_COLUMNS: &str = "id, site, reference, title, start_date, end_date, event_type, \
+    themes, partners, attendance, respondents, satisfied";
+
+impl Store {
+    /// Calls `f` with every visit dated from `from` to `to` (both included),
+    /// in the order they were stored; returns how many there were.
+    pub fn scan_visits(
+        &self,
+        from: Date,
+        to: Date,
+        mut f: impl FnMut(&Visit),
+    ) -> Result<u64, StoreError> {
+        let (from, to) = (date_text(from), date_text(to));
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {VISIT_COLUMNS} FROM visits WHERE date >= ?1 AND date <= ?2"
+        ))?;
+        let mut rows = stmt.query([from, to])?;
+        let mut visit = empty_visit();
+        let mut n = 0;
+        while let Some(row) = rows.next()? {
+            read_visit(row, &mut visit)?;
+            f(&visit);
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Calls `f` with every survey answer dated from `from` to `to` (both
+    /// included); returns how many there were.
+    pub fn scan_survey_answers(
+        &self,
+        from: Date,
+        to: Date,
+        mut f: impl FnMut(&SurveyAnswer),
+    ) -> Result<u64, StoreError> {
+        let (from, to) = (date_text(from), date_text(to));
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {SURVEY_COLUMNS} FROM survey_answers WHERE date >= ?1 AND date <= ?2"
+        ))?;
+        let mut rows = stmt.query([from, to])?;
+        let mut answer = empty_survey_answer();
+        let mut n = 0;
+        while let Some(row) = rows.next()? {
+            read_survey_answer(row, &mut answer)?;
+            f(&answer);
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Calls `f` with every event that *starts* from `from` to `to` (both
+    /// included), so that an event across a year's end is counted once, in
+    /// the year it starts; returns how many there were.
+    pub fn scan_events(
+        &self,
+        from: Date,
+        to: Date,
+        mut f: impl FnMut(&Event),
+    ) -> Result<u64, StoreError> {
+        let (from, to) = (date_text(from), date_text(to));
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE start_date >= ?1 AND start_date <= ?2"
+        ))?;
+        let mut rows = stmt.query([from, to])?;
+        let mut event = empty_event();
+        let mut n = 0;
+        while let Some(row) = rows.next()? {
+            read_event(row, &mut event)?;
+            f(&event);
+            n += 1;
+        }
+        Ok(n)
+    }
+}
+
+/// The record of `kind` stored under `site` and `reference`, if any.
+pub(crate) fn by_reference(
+    conn: &Connection,
+    kind: RecordKind,
+    site: &str,
+    reference: &str,
+) -> Result<Option<Record>, StoreError> {
+    let (columns, table) = match kind {
+        RecordKind::Visit => (VISIT_COLUMNS, "visits"),
+        RecordKind::SurveyAnswer => (SURVEY_COLUMNS, "survey_answers"),
+        RecordKind::Event => (EVENT_COLUMNS, "events"),
+    };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {columns} FROM {table} WHERE site = ?1 AND reference = ?2"
+    ))?;
+    let mut rows = stmt.query([site, reference])?;
+    let Some(row) = rows.next()? else {
+        return Ok(None);
+    };
+    Ok(Some(match kind {
+        RecordKind::Visit => {
+            let mut v = empty_visit();
+            read_visit(row, &mut v)?;
+            Record::Visit(v)
+        }
+        RecordKind::SurveyAnswer => {
+            let mut s = empty_survey_answer();
+            read_survey_answer(row, &mut s)?;
+            Record::SurveyAnswer(s)
+        }
+        RecordKind::Event => {
+            let mut e = empty_event();
+            read_event(row, &mut e)?;
+            Record::Event(e)
+        }
+    }))
+}
+
+fn date_text(date: Date) -> String {
+    let mut s = String::new();
+    write_date(&mut s, date);
+    s
+}
+
+const PLACEHOLDER_DATE: Date = Date::constant(1970, 1, 1);
+
+fn empty_visit() -> Visit {
+    Visit {
+        site: String::new(),
+        date: PLACEHOLDER_DATE,
+        reference: None,
+        visitor: None,
+        contact_mode: String::new(),
+        sex: None,
+        age_band: None,
+        status: None,
+        education_level: None,
+        commune: None,
+        first_visit: None,
+        arrival_channel: None,
+        themes: Vec::new(),
+        services: Vec::new(),
+        referrals: Vec::new(),
+    }
+}
+
+fn empty_survey_answer() -> SurveyAnswer {
+    SurveyAnswer {
+        site: String::new(),
+        date: PLACEHOLDER_DATE,
+        reference: None,
+        items: BTreeMap::new(),
+        would_recommend: None,
+    }
+}
+
+fn empty_event() -> Event {
+    Event {
+        site: String::new(),
+        reference: None,
+        title: String::new(),
+        start_date: PLACEHOLDER_DATE,
+        end_date: PLACEHOLDER_DATE,
+        event_type: String::new(),
+        themes: Vec::new(),
+        partners: Vec::new(),
+        attendance: 0,
+        respondents: None,
+        satisfied: None,
+    }
+}
+
+/// Typed access to one row, naming the table and row in every error.
+struct Cells<'a, 'r> {
+    row: &'a Row<'r>,
+    table: &'static str,
+    id: i64,
+}
+
+impl<'a, 'r> Cells<'a, 'r> {
+    fn new(row: &'a Row<'r>, table: &'static str) -> Result<Self, StoreError> {
+        Ok(Cells {
+            row,
+            table,
+            id: row.get(0)?,
+        })
+    }
+
+    fn corrupt(&self, reason: impl Into<String>) -> StoreError {
+        StoreError::Corrupt {
+            table: self.table,
+            row_id: self.id,
+            reason: reason.into(),
+        }
+    }
+
+    fn text(&self, i: usize) -> Result<&'a str, StoreError> {
+        self.opt_text(i)?
+            .ok_or_else(|| self.corrupt(format!("column {i} is NULL")))
+    }
+
+    fn opt_text(&self, i: usize) -> Result<Option<&'a str>, StoreError> {
+        match self.row.get_ref(i)? {
+            ValueRef::Null => Ok(None),
+            ValueRef::Text(t) => std::str::from_utf8(t)
+                .map(Some)
+                .map_err(|_| self.corrupt(format!("column {i} is not UTF-8"))),
+            _ => Err(self.corrupt(format!("column {i} is not text"))),
+        }
+    }
+
+    fn date(&self, i: usize) -> Result<Date, StoreError> {
+        let text = self.text(i)?;
+        read_date(text).ok_or_else(|| self.corrupt(format!("`{text}` is not a YYYY-MM-DD date")))
+    }
+
+    fn opt_int(&self, i: usize) -> Result<Option<i64>, StoreError> {
+        match self.row.get_ref(i)? {
+            ValueRef::Null => Ok(None),
+            ValueRef::Integer(n) => Ok(Some(n)),
+            _ => Err(self.corrupt(format!("column {i} is not an integer"))),
+        }
+    }
+
+    fn opt_bool(&self, i: usize) -> Result<Option<bool>, StoreError> {
+        Ok(self.opt_int(i)?.map(|n| n != 0))
+    }
+
+    fn opt_u32(&self, i: usize) -> Result<Option<u32>, StoreError> {
+        self.opt_int(i)?
+            .map(|n| u32::try_from(n).map_err(|_| self.corrupt(format!("{n} is out of range"))))
+            .transpose()
+    }
+}
+
+fn read_visit(row: &Row<'_>, v: &mut Visit) -> Result<(), StoreError> {
+    let c = Cells::new(row, "visits")?;
+    set_str(&mut v.site, c.text(1)?);
+    v.date = c.date(2)?;
+    set_opt(&mut v.reference, c.opt_text(3)?);
+    set_opt(&mut v.visitor, c.opt_text(4)?);
+    set_str(&mut v.contact_mode, c.text(5)?);
+    set_opt(&mut v.sex, c.opt_text(6)?);
+    set_opt(&mut v.age_band, c.opt_text(7)?);
+    set_opt(&mut v.status, c.opt_text(8)?);
+    set_opt(&mut v.education_level, c.opt_text(9)?);
+    set_opt(&mut v.commune, c.opt_text(10)?);
+    v.first_visit = c.opt_bool(11)?;
+    set_opt(&mut v.arrival_channel, c.opt_text(12)?);
+    split_codes(&mut v.themes, c.text(13)?);
+    split_codes(&mut v.services, c.text(14)?);
+    split_codes(&mut v.referrals, c.text(15)?);
+    Ok(())
+}
+
+fn read_survey_answer(row: &Row<'_>, s: &mut SurveyAnswer) -> Result<(), StoreError> {
+    let c = Cells::new(row, "survey_answers")?;
+    set_str(&mut s.site, c.text(1)?);
+    s.date = c.date(2)?;
+    set_opt(&mut s.reference, c.opt_text(3)?);
+    let items = c.text(4)?;
+    split_items(&mut s.items, items)
+        .ok_or_else(|| c.corrupt(format!("`{items}` is not a list of item=score")))?;
+    s.would_recommend = c.opt_bool(5)?;
+    Ok(())
+}
+
+fn read_event(row: &Row<'_>, e: &mut Event) -> Result<(), StoreError> {
+    let c = Cells::new(row, "events")?;
+    set_str(&mut e.site, c.text(1)?);
+    set_opt(&mut e.reference, c.opt_text(2)?);
+    set_str(&mut e.title, c.text(3)?);
+    e.start_date = c.date(4)?;
+    e.end_date = c.date(5)?;
+    set_str(&mut e.event_type, c.text(6)?);
+    split_codes(&mut e.themes, c.text(7)?);
+    split_codes(&mut e.partners, c.text(8)?);
+    e.attendance = c
+        .opt_u32(9)?
+        .ok_or_else(|| c.corrupt("attendance is NULL"))?;
+    e.respondents = c.opt_u32(10)?;
+    e.satisfied = c.opt_u32(11)?;
+    Ok(())
+}
