@@ -39,6 +39,7 @@
 mod codec;
 mod error;
 mod import;
+pub mod journal;
 pub mod migrations;
 mod scan;
 

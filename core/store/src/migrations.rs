@@ -10,7 +10,10 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::StoreError;
 
 /// Every migration, `(version, sql)`, versions 1, 2, 3… without gaps.
-pub const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("../migrations/0001_statistics.sql"))];
+pub const MIGRATIONS: &[(u32, &str)] = &[
+    (1, include_str!("../migrations/0001_statistics.sql")),
+    (2, include_str!("../migrations/0002_journal.sql")),
+];
 
 /// The schema version this build of the library writes.
 pub fn latest_version() -> u32 {
