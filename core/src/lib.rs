@@ -12,6 +12,7 @@
 //!   checks;
 //! - [`report`]: reports as typed data (tables, charts, notes).
 
+pub mod activity;
 pub mod dated;
 pub mod registry;
 pub mod report;

@@ -54,6 +54,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "labelling.toml",
         include_str!("../../../rulesets/champagne-ardenne/labelling.toml"),
     ),
+    (
+        "governance.toml",
+        include_str!("../../../rulesets/champagne-ardenne/governance.toml"),
+    ),
 ];
 
 /// A loaded and checked ruleset.

@@ -1,0 +1,469 @@
+//! From the recommendation to the plan the Region receives.
+//!
+//! The steering committee decides: it may keep or drop any proposal against
+//! the recommendation, each time with a reason. The plan it arbitrates is
+//! checked again against every rule — the committee may knowingly break
+//! one, and the plan then says so — and is transmitted to the Region. Each
+//! step is a transition of the plan's state, returned as a
+//! [`JournalRecord`] for the store to append to its hash-chained journal
+//! under the subject `plan:<site>:<year>`.
+//!
+//! The region's view adds up every site's plan against the regional budget.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::arbitration::{
+    ArbitrationError, Recommendation, RecommendationStatus, RuleCheck, check_plan, format_eur,
+};
+use crate::roadmap::{ActionProposal, InputProblem, Roadmap};
+use crate::rules::GovernanceRuleset;
+
+/// The steering committee's word on one proposal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommitteeDecision {
+    /// The proposal's id.
+    pub proposal: String,
+    /// Kept or dropped.
+    pub keep: bool,
+    /// Why; required when the decision goes against the recommendation.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Where a plan stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanState {
+    /// Arbitrated by the steering committee.
+    Arbitrated,
+    /// Transmitted to the Region.
+    Transmitted,
+}
+
+impl PlanState {
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanState::Arbitrated => "arbitrated",
+            PlanState::Transmitted => "transmitted",
+        }
+    }
+}
+
+/// One proposal in the arbitrated plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanItem {
+    /// The proposal's id.
+    pub proposal: String,
+    /// Its title.
+    pub title: String,
+    /// What the recommendation said.
+    pub recommended: bool,
+    /// What the committee decided.
+    pub kept: bool,
+    /// Region funding asked.
+    pub region_funding_eur: u64,
+    /// Value of the proposal.
+    pub value: u64,
+    /// Why: the committee's reason when it overrode the recommendation, the
+    /// recommendation's explanation otherwise.
+    pub explanation: String,
+}
+
+/// A site's arbitrated action plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionPlan {
+    /// The site.
+    pub site: String,
+    /// The plan's year.
+    pub year: i16,
+    /// Where it stands.
+    pub state: PlanState,
+    /// The steering committee meeting that arbitrated it, when recorded.
+    pub decided_by: Option<String>,
+    /// Every proposal, in the order given.
+    pub items: Vec<PlanItem>,
+    /// The site's envelope.
+    pub envelope_eur: u64,
+    /// Value of the kept proposals.
+    pub value: u64,
+    /// Region funding of the kept proposals.
+    pub region_funding_eur: u64,
+    /// Every rule, checked on the plan as decided.
+    pub rules: Vec<RuleCheck>,
+    /// How many decisions went against the recommendation.
+    pub overrides: usize,
+    /// The day it was transmitted.
+    pub transmitted_on: Option<Date>,
+    /// One paragraph.
+    pub explanation: String,
+}
+
+impl ActionPlan {
+    /// The journal subject of the plan.
+    pub fn subject(&self) -> String {
+        plan_subject(&self.site, self.year)
+    }
+
+    /// The ids of the kept proposals.
+    pub fn kept(&self) -> impl Iterator<Item = &str> {
+        self.items
+            .iter()
+            .filter(|i| i.kept)
+            .map(|i| i.proposal.as_str())
+    }
+}
+
+/// `plan:<site>:<year>`, the journal subject of a site's plan.
+pub fn plan_subject(site: &str, year: i16) -> String {
+    format!("plan:{site}:{year}")
+}
+
+/// A transition to log in the store's journal (the store adds the time and
+/// the chain).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JournalRecord {
+    /// `plan:<site>:<year>`.
+    pub subject: String,
+    /// The role acting, in snake_case.
+    pub role: String,
+    /// The body acting.
+    pub actor: String,
+    /// The transition (`arbitrate`, `transmit`).
+    pub action: String,
+    /// Why.
+    pub reason: String,
+    /// The transition's data.
+    pub payload: serde_json::Value,
+}
+
+/// Why a plan could not be decided or transmitted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    /// The decisions are not acceptable.
+    #[error("the committee's decisions are refused: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<InputProblem>),
+    /// The arbitration's inputs are not acceptable.
+    #[error(transparent)]
+    Arbitration(#[from] ArbitrationError),
+    /// The transition is not possible from the plan's state.
+    #[error("plan {subject} is {state} and cannot be {action}")]
+    State {
+        /// The plan's subject.
+        subject: String,
+        /// Its state.
+        state: &'static str,
+        /// What was asked.
+        action: &'static str,
+    },
+}
+
+/// The committee's decision on `recommendation`: the arbitrated plan and
+/// its journal record. Every decision against the recommendation needs a
+/// reason; every problem is reported at once.
+#[allow(clippy::too_many_arguments)]
+pub fn decide(
+    rules: &GovernanceRuleset,
+    roadmap: &Roadmap,
+    proposals: &[ActionProposal],
+    recommendation: &Recommendation,
+    decisions: &[CommitteeDecision],
+    decided_by: Option<&str>,
+) -> Result<(ActionPlan, JournalRecord), PlanError> {
+    let site = recommendation.site.as_str();
+    let _span = tracing::info_span!("decide_plan", site, year = recommendation.year).entered();
+    let mut problems = Vec::new();
+    if recommendation.year != roadmap.year {
+        problems.push(InputProblem::new(
+            "recommendation.year",
+            format!(
+                "the recommendation is for {}, the roadmap for {}",
+                recommendation.year, roadmap.year
+            ),
+        ));
+    }
+    let mut by_id: BTreeMap<&str, &CommitteeDecision> = BTreeMap::new();
+    for (i, d) in decisions.iter().enumerate() {
+        let Some(outcome) = recommendation
+            .outcomes
+            .iter()
+            .find(|o| o.proposal == d.proposal)
+        else {
+            problems.push(InputProblem::new(
+                format!("decisions[{i}].proposal"),
+                format!("`{}` is not a proposal of this arbitration", d.proposal),
+            ));
+            continue;
+        };
+        if by_id.insert(d.proposal.as_str(), d).is_some() {
+            problems.push(InputProblem::new(
+                format!("decisions[{i}].proposal"),
+                format!("`{}` is decided twice", d.proposal),
+            ));
+        }
+        if d.keep != outcome.kept && d.reason.trim().is_empty() {
+            problems.push(InputProblem::new(
+                format!("decisions[{i}].reason"),
+                format!(
+                    "{} `{}` against the recommendation needs a reason",
+                    if d.keep { "keeping" } else { "dropping" },
+                    d.proposal
+                ),
+            ));
+        }
+    }
+    if recommendation.status == RecommendationStatus::Infeasible && decisions.is_empty() {
+        problems.push(InputProblem::new(
+            "decisions",
+            "no plan meets every rule: the committee has to decide each proposal it keeps",
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(PlanError::Invalid(problems));
+    }
+    let items: Vec<PlanItem> = recommendation
+        .outcomes
+        .iter()
+        .map(|o| {
+            let decision = by_id.get(o.proposal.as_str());
+            let kept = decision.map_or(o.kept, |d| d.keep);
+            let explanation = match decision {
+                Some(d) if d.keep != o.kept => format!(
+                    "{} by the steering committee against the recommendation: {}",
+                    if d.keep { "kept" } else { "dropped" },
+                    d.reason.trim()
+                ),
+                _ => o.explanation.clone(),
+            };
+            PlanItem {
+                proposal: o.proposal.clone(),
+                title: o.title.clone(),
+                recommended: o.kept,
+                kept,
+                region_funding_eur: o.region_funding_eur,
+                value: o.value,
+                explanation,
+            }
+        })
+        .collect();
+    let keep: Vec<bool> = items.iter().map(|i| i.kept).collect();
+    let checks = check_plan(rules, roadmap, site, proposals, &keep)?;
+    let overrides = items.iter().filter(|i| i.kept != i.recommended).count();
+    let value = items.iter().filter(|i| i.kept).map(|i| i.value).sum();
+    let funding = items
+        .iter()
+        .filter(|i| i.kept)
+        .map(|i| i.region_funding_eur)
+        .sum();
+    let broken: Vec<RuleCheck> = checks.iter().filter(|c| !c.met).cloned().collect();
+    let mut explanation = format!(
+        "Plan of {site} for {} arbitrated by the steering committee: {} action(s) kept, value {value}, {} asked of the Region ({} envelope); {overrides} decision(s) against the recommendation.",
+        recommendation.year,
+        keep.iter().filter(|k| **k).count(),
+        format_eur(funding),
+        format_eur(recommendation.envelope_eur),
+    );
+    if broken.is_empty() {
+        explanation.push_str(" Every rule is met.");
+    } else {
+        explanation.push_str(&format!(
+            " The committee's plan breaks {} rule(s): {}.",
+            broken.len(),
+            broken
+                .iter()
+                .map(|c| c.explanation.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
+    }
+    let plan = ActionPlan {
+        site: site.to_owned(),
+        year: recommendation.year,
+        state: PlanState::Arbitrated,
+        decided_by: decided_by.map(str::to_owned),
+        items,
+        envelope_eur: recommendation.envelope_eur,
+        value,
+        region_funding_eur: funding,
+        rules: checks,
+        overrides,
+        transmitted_on: None,
+        explanation,
+    };
+    let record = JournalRecord {
+        subject: plan.subject(),
+        role: "steering_committee".to_owned(),
+        actor: format!("steering_committee:{site}"),
+        action: "arbitrate".to_owned(),
+        reason: plan.explanation.clone(),
+        payload: json!({
+            "kept": plan.kept().collect::<Vec<_>>(),
+            "recommended": recommendation.kept,
+            "overrides": plan.items.iter().filter(|i| i.kept != i.recommended).map(|i| json!({
+                "proposal": i.proposal, "keep": i.kept, "reason": i.explanation,
+            })).collect::<Vec<_>>(),
+            "value": plan.value,
+            "region_funding_eur": plan.region_funding_eur,
+            "envelope_eur": plan.envelope_eur,
+            "rules_broken": broken.iter().map(|c| c.path.clone()).collect::<Vec<_>>(),
+            "decided_by": plan.decided_by,
+        }),
+    };
+    Ok((plan, record))
+}
+
+/// Transmits an arbitrated plan to the Region on `day`.
+pub fn transmit(mut plan: ActionPlan, day: Date) -> Result<(ActionPlan, JournalRecord), PlanError> {
+    if plan.state != PlanState::Arbitrated {
+        return Err(PlanError::State {
+            subject: plan.subject(),
+            state: plan.state.as_str(),
+            action: "transmitted",
+        });
+    }
+    plan.state = PlanState::Transmitted;
+    plan.transmitted_on = Some(day);
+    let reason = format!(
+        "Plan of {} for {} transmitted to the Region on {day}: {} asked for {} action(s).",
+        plan.site,
+        plan.year,
+        format_eur(plan.region_funding_eur),
+        plan.kept().count()
+    );
+    let record = JournalRecord {
+        subject: plan.subject(),
+        role: "steering_committee".to_owned(),
+        actor: format!("steering_committee:{}", plan.site),
+        action: "transmit".to_owned(),
+        reason,
+        payload: json!({
+            "day": day.to_string(),
+            "kept": plan.kept().collect::<Vec<_>>(),
+            "region_funding_eur": plan.region_funding_eur,
+        }),
+    };
+    Ok((plan, record))
+}
+
+/// One site in the region's view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SitePlanLine {
+    /// The site.
+    pub site: String,
+    /// Its plan's state, or none when no plan was arbitrated.
+    pub state: Option<PlanState>,
+    /// Its envelope.
+    pub envelope_eur: u64,
+    /// Region funding of its plan.
+    pub region_funding_eur: u64,
+    /// Actions kept.
+    pub actions: usize,
+    /// Value of its plan.
+    pub value: u64,
+    /// Why, for a person.
+    pub explanation: String,
+}
+
+/// Every site's plan against the regional budget.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionView {
+    /// The year.
+    pub year: i16,
+    /// The regional budget.
+    pub regional_budget_eur: u64,
+    /// One line per site, in the order given.
+    pub sites: Vec<SitePlanLine>,
+    /// Region funding of all plans.
+    pub region_funding_eur: u64,
+    /// Of which transmitted.
+    pub transmitted_eur: u64,
+    /// Whether the plans fit in the regional budget.
+    pub within_budget: bool,
+    /// One paragraph.
+    pub explanation: String,
+}
+
+/// The region's view of `year`: the plans of `site_ids` against the
+/// regional budget.
+pub fn region_view(
+    rules: &GovernanceRuleset,
+    year: i16,
+    site_ids: &[&str],
+    plans: &[ActionPlan],
+) -> Result<RegionView, em_core::dated::NotInForce> {
+    let arbitration = rules.arbitration_for(year)?;
+    let mut sites = Vec::new();
+    for site in site_ids {
+        let envelope = arbitration.site_envelope_eur.of(site);
+        let plan = plans.iter().find(|p| p.site == *site && p.year == year);
+        sites.push(match plan {
+            Some(p) => SitePlanLine {
+                site: (*site).to_owned(),
+                state: Some(p.state),
+                envelope_eur: envelope,
+                region_funding_eur: p.region_funding_eur,
+                actions: p.kept().count(),
+                value: p.value,
+                explanation: format!(
+                    "{site}: {} plan, {} of its {} envelope for {} action(s){}",
+                    p.state.as_str(),
+                    format_eur(p.region_funding_eur),
+                    format_eur(envelope),
+                    p.kept().count(),
+                    if p.region_funding_eur > envelope {
+                        format!(
+                            ", over the envelope by {}",
+                            format_eur(p.region_funding_eur - envelope)
+                        )
+                    } else {
+                        String::new()
+                    }
+                ),
+            },
+            None => SitePlanLine {
+                site: (*site).to_owned(),
+                state: None,
+                envelope_eur: envelope,
+                region_funding_eur: 0,
+                actions: 0,
+                value: 0,
+                explanation: format!("{site}: no plan arbitrated for {year}"),
+            },
+        });
+    }
+    let total: u64 = sites.iter().map(|s| s.region_funding_eur).sum();
+    let transmitted: u64 = sites
+        .iter()
+        .filter(|s| s.state == Some(PlanState::Transmitted))
+        .map(|s| s.region_funding_eur)
+        .sum();
+    let budget = arbitration.regional_budget_eur;
+    let within = total <= budget;
+    let missing = sites.iter().filter(|s| s.state.is_none()).count();
+    let explanation = format!(
+        "{year}: the plans of {} site(s) ask {} of a regional budget of {} ({}); {} transmitted; {missing} site(s) without a plan.",
+        sites.len() - missing,
+        format_eur(total),
+        format_eur(budget),
+        if within {
+            format!("{} left", format_eur(budget - total))
+        } else {
+            format!("over by {}", format_eur(total - budget))
+        },
+        format_eur(transmitted),
+    );
+    Ok(RegionView {
+        year,
+        regional_budget_eur: budget,
+        sites,
+        region_funding_eur: total,
+        transmitted_eur: transmitted,
+        within_budget: within,
+        explanation,
+    })
+}
