@@ -283,7 +283,8 @@ mod tests {
         use ComplianceStatus::*;
         let tc = Body::TechnicalCommittee;
         let sc = Body::SteeringCommittee;
-        let cases: Vec<(Vec<(Body, Date)>, ComplianceStatus, ComplianceStatus)> = vec![
+        type Case = (Vec<(Body, Date)>, ComplianceStatus, ComplianceStatus);
+        let cases: Vec<Case> = vec![
             (
                 vec![(tc, date(2009, 6, 9)), (sc, date(2009, 12, 1))],
                 Held,
