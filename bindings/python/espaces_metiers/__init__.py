@@ -1,0 +1,103 @@
+"""espaces_metiers: the rules of a network of *Espaces métiers* — job,
+training and careers-guidance centres — from Python.
+
+The heavy work runs in the Rust library; this package gives it a Python
+shape: dates as :class:`datetime.date` or ISO text, records as dicts handed
+over in batches (one call across the boundary per batch), statistics as
+lists of dicts ready for ``pandas.DataFrame(rows)``, and one exception class
+per kind of problem, each with the place (``file``, ``line``, ``column``,
+``field``) and the ``reason``.
+
+>>> import espaces_metiers as em
+>>> ruleset = em.Ruleset.shipped()
+>>> [s.id for s in em.Registry.shipped().sites()][:3]
+['charleville-mezieres', 'vireux-molhain', 'sedan']
+"""
+
+from __future__ import annotations
+
+from . import _native
+from ._convert import DateLike, RecordsLike
+from ._errors import (
+    ArgumentError,
+    EmError,
+    FileAccessError,
+    GovernanceError,
+    ImportFileError,
+    LabellingError,
+    NotFoundError,
+    PluginError,
+    Problem,
+    RecordError,
+    ReportError,
+    RulesetError,
+    StoreError,
+    TerritoryError,
+)
+from ._network import (
+    FORMATS,
+    ActivityReport,
+    Counts,
+    ImportInfo,
+    ImportSummary,
+    Network,
+    Row,
+    open_network,
+)
+from ._rules import (
+    CodeInfo,
+    CommuneInfo,
+    DepartementInfo,
+    RegionInfo,
+    Registry,
+    Ruleset,
+    RulesetInfo,
+    SiteInfo,
+    check_records,
+    record_schema,
+    shipped_files,
+    validate_ruleset,
+)
+
+__version__: str = _native.version()
+SCHEMA_VERSION: int = _native.schema_version()
+
+__all__ = [
+    "FORMATS",
+    "SCHEMA_VERSION",
+    "ActivityReport",
+    "Counts",
+    "ImportInfo",
+    "ImportSummary",
+    "Network",
+    "Row",
+    "open_network",
+    "ArgumentError",
+    "CodeInfo",
+    "CommuneInfo",
+    "DateLike",
+    "DepartementInfo",
+    "EmError",
+    "FileAccessError",
+    "GovernanceError",
+    "ImportFileError",
+    "LabellingError",
+    "NotFoundError",
+    "PluginError",
+    "Problem",
+    "RecordError",
+    "RecordsLike",
+    "RegionInfo",
+    "Registry",
+    "ReportError",
+    "Ruleset",
+    "RulesetError",
+    "RulesetInfo",
+    "SiteInfo",
+    "StoreError",
+    "TerritoryError",
+    "check_records",
+    "record_schema",
+    "shipped_files",
+    "validate_ruleset",
+]

@@ -1,0 +1,214 @@
+"""A network database: records in and out, statistics, the activity report."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Dict, List, Optional
+
+from . import _native as _n
+from ._convert import DateLike, RecordsLike, iso, records_json
+from ._errors import raise_from_native
+from ._rules import PathLike, Registry, Ruleset
+
+Counts = _n.Counts
+ImportInfo = _n.ImportInfo
+ImportSummary = _n.ImportSummary
+
+Row = Dict[str, Any]
+"""One row of statistics: plain values keyed by column name."""
+
+FORMATS = ("json", "csv", "html", "xlsx", "document")
+"""The formats an activity report is written in."""
+
+
+class ActivityReport:
+    """The annual activity report (*bilan d'activité*), every count masked."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native: _n.ActivityReport) -> None:
+        self._native = native
+
+    @property
+    def year(self) -> int:
+        """The year reported on."""
+        return self._native.year()
+
+    @property
+    def summary(self) -> str:
+        """The region's summary, in French."""
+        return self._native.summary()
+
+    @property
+    def small_count_threshold(self) -> int:
+        """Counts strictly below this were masked."""
+        return self._native.small_count_threshold()
+
+    def to_json(self) -> str:
+        """The report in its typed JSON form."""
+        try:
+            return self._native.to_json()
+        except _n.EmError as e:
+            raise_from_native(e)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The report as plain Python data."""
+        data: Dict[str, Any] = json.loads(self.to_json())
+        return data
+
+    def document(self) -> Dict[str, Any]:
+        """The report as a document: sections of text, tables and charts."""
+        try:
+            data: Dict[str, Any] = json.loads(self._native.document_json())
+        except _n.EmError as e:
+            raise_from_native(e)
+        return data
+
+    def rows(self) -> List[Row]:
+        """Every cell of every table, one row each (``value`` is None and
+        ``masked`` True for a small count): ``pandas.DataFrame(report.rows())``."""
+        try:
+            rows: List[Row] = json.loads(self._native.rows_json())
+        except _n.EmError as e:
+            raise_from_native(e)
+        return rows
+
+    def __repr__(self) -> str:
+        return f"ActivityReport(year={self.year})"
+
+
+class Network:
+    """An open network database (one SQLite file), with the registry and
+    ruleset it is judged by.
+
+    >>> net = Network.open("network.db")          # doctest: +SKIP
+    >>> net.add_records([{"site": "sedan", ...}])  # doctest: +SKIP
+    """
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native: _n.Network) -> None:
+        self._native = native
+
+    @classmethod
+    def open(
+        cls,
+        path: PathLike,
+        ruleset: Optional[Ruleset] = None,
+        registry: Optional[Registry] = None,
+    ) -> "Network":
+        """Opens (creating it if needed) the database at ``path``."""
+        try:
+            return cls(
+                _n.Network.open(
+                    os.fspath(path),
+                    ruleset._native if ruleset else None,
+                    registry._native if registry else None,
+                )
+            )
+        except _n.EmError as e:
+            raise_from_native(e)
+
+    @classmethod
+    def in_memory(
+        cls, ruleset: Optional[Ruleset] = None, registry: Optional[Registry] = None
+    ) -> "Network":
+        """A network held in memory, gone when dropped."""
+        try:
+            return cls(
+                _n.Network.in_memory(
+                    ruleset._native if ruleset else None,
+                    registry._native if registry else None,
+                )
+            )
+        except _n.EmError as e:
+            raise_from_native(e)
+
+    @property
+    def path(self) -> str:
+        """The database's path (``:memory:`` for one in memory)."""
+        return self._native.path()
+
+    @property
+    def ruleset(self) -> Ruleset:
+        """The ruleset the network is judged by."""
+        return Ruleset(self._native.ruleset())
+
+    @property
+    def registry(self) -> Registry:
+        """The network's registry."""
+        return Registry(self._native.registry())
+
+    def counts(self) -> Counts:
+        """How many records of each kind the network holds."""
+        try:
+            return self._native.counts()
+        except _n.EmError as e:
+            raise_from_native(e)
+
+    def imports(self) -> List[ImportInfo]:
+        """Every file and batch imported, oldest first."""
+        try:
+            return self._native.imports()
+        except _n.EmError as e:
+            raise_from_native(e)
+
+    def add_records(
+        self, records: RecordsLike, kind: str = "visit", source: Optional[str] = None
+    ) -> ImportSummary:
+        """Checks and stores a batch of records of ``kind`` (``visit``,
+        ``survey_answer``, ``event``) in one call, all or nothing.
+
+        ``records`` is a list of dicts (dates as :class:`datetime.date` or
+        ISO text), or JSON text. One problem anywhere raises
+        :class:`RecordError` listing every problem (``line`` is the record's
+        number) and stores nothing. The same batch twice is stored once."""
+        try:
+            return self._native.add_records(kind, records_json(records), source)
+        except _n.EmError as e:
+            raise_from_native(e)
+
+    def records(
+        self, kind: str = "visit", start: DateLike = "1900-01-01", end: DateLike = "2200-12-31"
+    ) -> List[Dict[str, Any]]:
+        """The records of ``kind`` dated ``start`` to ``end`` (both included),
+        as dicts in the order they were stored; the pseudonymous ``visitor``
+        of a visit is left out, as it never leaves the store."""
+        try:
+            rows: List[Dict[str, Any]] = json.loads(
+                self._native.records_json(kind, iso(start), iso(end))
+            )
+        except _n.EmError as e:
+            raise_from_native(e)
+        return rows
+
+    def statistics(self, year: int) -> List[Row]:
+        """The statistics of ``year`` as rows, one per cell of the activity
+        report's tables (scope, table, category, column, value), small
+        counts masked: ``pandas.DataFrame(net.statistics(2009))``."""
+        try:
+            rows: List[Row] = json.loads(self._native.statistics_json(year))
+        except _n.EmError as e:
+            raise_from_native(e)
+        return rows
+
+    def activity_report(self, year: int, compare: bool = True) -> ActivityReport:
+        """The activity report of ``year``, compared with the year before
+        unless ``compare`` is False."""
+        try:
+            return ActivityReport(self._native.activity_report(year, compare))
+        except _n.EmError as e:
+            raise_from_native(e)
+
+    def __repr__(self) -> str:
+        return f"Network({self.path!r})"
+
+
+def open_network(
+    path: PathLike, ruleset: Optional[Ruleset] = None, registry: Optional[Registry] = None
+) -> Network:
+    """Opens (creating it if needed) the network database at ``path``."""
+    return Network.open(path, ruleset, registry)
+
+
