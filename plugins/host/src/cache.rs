@@ -151,12 +151,10 @@ fn read_or_create_key(path: &Path) -> Result<[u8; 32], HostError> {
         source,
     };
     match fs::read(path) {
-        Ok(bytes) => {
-            <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| HostError::CacheKey {
-                path: path.to_owned(),
-                len: bytes.len(),
-            })
-        }
+        Ok(bytes) => <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| HostError::CacheKey {
+            path: path.to_owned(),
+            len: bytes.len(),
+        }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let mut key = [0; 32];
             getrandom::fill(&mut key).map_err(|e| io(std::io::Error::other(e.to_string())))?;
@@ -174,9 +172,7 @@ fn read_or_create_key(path: &Path) -> Result<[u8; 32], HostError> {
                     Ok(key)
                 }
                 // Another host process created it first: use theirs.
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    read_or_create_key(path)
-                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read_or_create_key(path),
                 Err(e) => Err(io(e)),
             }
         }

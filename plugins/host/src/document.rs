@@ -67,7 +67,11 @@ pub fn document_size(doc: &wit::Document) -> u64 {
                 wit::Block::Table(table) => table_size(table),
                 wit::Block::Chart(chart) => {
                     let mut s = (chart.id.len() + chart.title.len() + chart.unit.len()) as u64;
-                    s += chart.categories.iter().map(|c| c.len() as u64 + 8).sum::<u64>();
+                    s += chart
+                        .categories
+                        .iter()
+                        .map(|c| c.len() as u64 + 8)
+                        .sum::<u64>();
                     for series in &chart.series {
                         s += series.label.len() as u64 + 8 * series.values.len() as u64;
                     }
@@ -221,7 +225,10 @@ impl Checker {
             self.text(&format!("{path}.note"), note);
         }
         if table.columns.is_empty() {
-            self.violation(&format!("{path}.columns"), "a table needs at least one column");
+            self.violation(
+                &format!("{path}.columns"),
+                "a table needs at least one column",
+            );
         }
         let mut column_ids = BTreeSet::new();
         for (c, column) in table.columns.iter().enumerate() {
@@ -308,13 +315,19 @@ impl Checker {
         self.label(&format!("{path}.title"), &chart.title, true);
         self.label(&format!("{path}.unit"), &chart.unit, false);
         if chart.categories.is_empty() {
-            self.violation(&format!("{path}.categories"), "a chart needs at least one category");
+            self.violation(
+                &format!("{path}.categories"),
+                "a chart needs at least one category",
+            );
         }
         for (c, category) in chart.categories.iter().enumerate() {
             self.label(&format!("{path}.categories[{c}]"), category, false);
         }
         if chart.series.is_empty() {
-            self.violation(&format!("{path}.series"), "a chart needs at least one series");
+            self.violation(
+                &format!("{path}.series"),
+                "a chart needs at least one series",
+            );
         }
         let width = chart.categories.len();
         let threshold = self.rules.small_count_threshold as f64;
@@ -449,8 +462,8 @@ mod tests {
             (wit::Measure::Count, [None, Some(40.0)]),
             (wit::Measure::Percent, [Some(2.0), Some(40.0)]),
         ] {
-            let out = document_from_plugin(doc(vec![wit::Block::Chart(chart(measure))]), &RULES)
-                .unwrap();
+            let out =
+                document_from_plugin(doc(vec![wit::Block::Chart(chart(measure))]), &RULES).unwrap();
             let core::Block::Chart(c) = &out.sections[0].blocks[0] else {
                 panic!("expected a chart");
             };
@@ -467,7 +480,10 @@ mod tests {
             sections: vec![wit::Section {
                 id: "s".into(),
                 title: "S".into(),
-                blocks: vec![wit::Block::Paragraph("a\u{0}b".into()), wit::Block::Table(bad)],
+                blocks: vec![
+                    wit::Block::Paragraph("a\u{0}b".into()),
+                    wit::Block::Table(bad),
+                ],
             }],
         };
         let Err(OutputError::Invalid(v)) = document_from_plugin(d, &RULES) else {

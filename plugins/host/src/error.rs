@@ -158,7 +158,9 @@ pub enum PluginError {
     },
 
     /// The plugin ran past its wall-clock deadline and was stopped.
-    #[error("plugin `{plugin}` ran past its deadline of {deadline:?} during {phase} and was stopped")]
+    #[error(
+        "plugin `{plugin}` ran past its deadline of {deadline:?} during {phase} and was stopped"
+    )]
     Timeout {
         plugin: String,
         phase: Phase,

@@ -19,8 +19,10 @@ use em_core::report as core;
 /// and every series one value per category.
 pub fn document(data: &[u8]) {
     let mut input = Unstructured::new(data);
-    let (Ok(threshold), Ok(doc)) = (u8::arbitrary(&mut input), wit::Document::arbitrary(&mut input))
-    else {
+    let (Ok(threshold), Ok(doc)) = (
+        u8::arbitrary(&mut input),
+        wit::Document::arbitrary(&mut input),
+    ) else {
         return;
     };
     let rules = OutputRules {
@@ -58,8 +60,10 @@ pub fn document(data: &[u8]) {
 /// on success asserts that every finding points inside the batch.
 pub fn findings(data: &[u8]) {
     let mut input = Unstructured::new(data);
-    let (Ok(batch), Ok(findings)) = (u8::arbitrary(&mut input), Vec::<wit::Finding>::arbitrary(&mut input))
-    else {
+    let (Ok(batch), Ok(findings)) = (
+        u8::arbitrary(&mut input),
+        Vec::<wit::Finding>::arbitrary(&mut input),
+    ) else {
         return;
     };
     if let Ok(out) = findings_from_plugin("fuzz", findings, usize::from(batch), 64 << 10) {

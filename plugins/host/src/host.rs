@@ -13,7 +13,9 @@ use tracing::{debug, info, info_span, warn};
 use wasmtime::component::{Component, InstancePre, Linker};
 use wasmtime::{Engine, Store, Trap};
 
-use crate::bindings::{INTERFACE_VERSION, REPORTER, ReporterIndices, VALIDATOR, ValidatorIndices, wit};
+use crate::bindings::{
+    INTERFACE_VERSION, REPORTER, ReporterIndices, VALIDATOR, ValidatorIndices, wit,
+};
 use crate::cache::{CodeCache, Lookup};
 use crate::config::{HostConfig, Limits};
 use crate::convert;
@@ -21,7 +23,9 @@ use crate::document::{OutputError, OutputRules, document_from_plugin};
 use crate::error::{HostError, Phase, PluginError};
 use crate::findings::{Finding, findings_from_plugin};
 use crate::manifest::{Manifest, ManifestError, PluginEntry, PluginKind};
-use crate::sandbox::{ForbiddenImport, MemoryLimiter, StoreState, Ticker, deadline_ticks, deny_imports};
+use crate::sandbox::{
+    ForbiddenImport, MemoryLimiter, StoreState, Ticker, deadline_ticks, deny_imports,
+};
 
 /// What a plugin says about itself, checked against its manifest entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,8 +205,12 @@ impl PluginHost {
         deny_imports(&self.engine, &mut linker, &component).map_err(engine_error)?;
         let pre = linker.instantiate_pre(&component).map_err(engine_error)?;
         let exports = match entry.kind {
-            PluginKind::Report => Exports::Reporter(ReporterIndices::new(&pre).map_err(engine_error)?),
-            PluginKind::Rules => Exports::Validator(ValidatorIndices::new(&pre).map_err(engine_error)?),
+            PluginKind::Report => {
+                Exports::Reporter(ReporterIndices::new(&pre).map_err(engine_error)?)
+            }
+            PluginKind::Rules => {
+                Exports::Validator(ValidatorIndices::new(&pre).map_err(engine_error)?)
+            }
         };
 
         let loaded = Loaded {
@@ -226,7 +234,10 @@ impl PluginHost {
             elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
             "plugin loaded"
         );
-        let slot = self.plugins.entry(plugin).insert_entry(Loaded { info, ..loaded });
+        let slot = self
+            .plugins
+            .entry(plugin)
+            .insert_entry(Loaded { info, ..loaded });
         Ok(&slot.into_mut().info)
     }
 
@@ -264,12 +275,18 @@ impl PluginHost {
             unreachable!("a report plugin is loaded with reporter exports");
         };
         // A plugin sees only the tables it declared, when it declared some.
-        let needed = |t: &&core::Table| loaded.info.needs.is_empty() || loaded.info.needs.contains(&t.id);
+        let needed =
+            |t: &&core::Table| loaded.info.needs.is_empty() || loaded.info.needs.contains(&t.id);
         let input = wit::SiteTables {
             site: tables.site.clone(),
             period_start: convert::date(tables.period_start),
             period_end: convert::date(tables.period_end),
-            tables: tables.tables.iter().filter(needed).map(convert::table).collect(),
+            tables: tables
+                .tables
+                .iter()
+                .filter(needed)
+                .map(convert::table)
+                .collect(),
         };
         let started = Instant::now();
         let mut store = self.store(&loaded.entry.limits);
@@ -283,7 +300,10 @@ impl PluginHost {
                     .and_then(|guest| guest.call_render(&mut store, &input))
                     .map_err(|e| classify(e, &store, loaded, Phase::Render))
             });
-        debug!(elapsed_ms = started.elapsed().as_secs_f64() * 1e3, "plugin call returned");
+        debug!(
+            elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
+            "plugin call returned"
+        );
         let doc = result?.map_err(|message| refused(plugin, message))?;
         let rules = OutputRules {
             max_bytes: loaded.entry.limits.output_bytes,
@@ -326,9 +346,13 @@ impl PluginHost {
                     .map_err(|e| classify(e, &store, loaded, Phase::Check))
             });
         let findings = result?.map_err(|message| refused(plugin, message))?;
-        let mut findings =
-            findings_from_plugin(plugin, findings, input.len(), loaded.entry.limits.output_bytes)
-                .map_err(|e| output_error(plugin, e))?;
+        let mut findings = findings_from_plugin(
+            plugin,
+            findings,
+            input.len(),
+            loaded.entry.limits.output_bytes,
+        )
+        .map_err(|e| output_error(plugin, e))?;
         for f in &mut findings {
             f.visit = index[f.visit];
         }
@@ -336,9 +360,12 @@ impl PluginHost {
     }
 
     fn get(&self, plugin: &str, kind: PluginKind) -> Result<&Loaded, PluginError> {
-        let loaded = self.plugins.get(plugin).ok_or_else(|| PluginError::Unknown {
-            plugin: plugin.to_owned(),
-        })?;
+        let loaded = self
+            .plugins
+            .get(plugin)
+            .ok_or_else(|| PluginError::Unknown {
+                plugin: plugin.to_owned(),
+            })?;
         if loaded.entry.kind != kind {
             return Err(PluginError::WrongKind {
                 plugin: plugin.to_owned(),
@@ -436,7 +463,10 @@ impl PluginHost {
             Lookup::Missing => {
                 let started = Instant::now();
                 let component = Component::new(&self.engine, bytes).map_err(corrupt)?;
-                debug!(elapsed_ms = started.elapsed().as_secs_f64() * 1e3, "plugin compiled");
+                debug!(
+                    elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
+                    "plugin compiled"
+                );
                 let code = component.serialize().map_err(corrupt)?;
                 cache.store(&entry.sha256, &code).map_err(cache_error)?;
                 Ok(component)
@@ -447,7 +477,11 @@ impl PluginHost {
 
 /// Checks that the component exports its kind's interface at a version
 /// compatible with the host's, before any of its code runs.
-fn check_exports(engine: &Engine, component: &Component, entry: &PluginEntry) -> Result<(), PluginError> {
+fn check_exports(
+    engine: &Engine,
+    component: &Component,
+    entry: &PluginEntry,
+) -> Result<(), PluginError> {
     let wanted = match entry.kind {
         PluginKind::Report => REPORTER,
         PluginKind::Rules => VALIDATOR,
@@ -467,7 +501,11 @@ fn check_exports(engine: &Engine, component: &Component, entry: &PluginEntry) ->
         } else {
             Err(PluginError::InterfaceVersion {
                 plugin: entry.name.clone(),
-                plugin_version: if version.is_empty() { "(none)".to_owned() } else { version.to_owned() },
+                plugin_version: if version.is_empty() {
+                    "(none)".to_owned()
+                } else {
+                    version.to_owned()
+                },
                 host_version: INTERFACE_VERSION.to_owned(),
             })
         };
@@ -538,7 +576,12 @@ fn check_description(entry: &PluginEntry, info: &PluginInfo) -> Result<(), Plugi
 }
 
 /// Names what stopped a plugin call.
-fn classify(error: wasmtime::Error, store: &Store<StoreState>, loaded: &Loaded, phase: Phase) -> PluginError {
+fn classify(
+    error: wasmtime::Error,
+    store: &Store<StoreState>,
+    loaded: &Loaded,
+    phase: Phase,
+) -> PluginError {
     let plugin = loaded.entry.name.clone();
     let limits = &loaded.entry.limits;
     // The limiter's note comes first: a refused growth usually surfaces as
@@ -552,6 +595,20 @@ fn classify(error: wasmtime::Error, store: &Store<StoreState>, loaded: &Loaded, 
         };
     }
     if let Some(ForbiddenImport(import)) = error.downcast_ref::<ForbiddenImport>() {
+        // Rust's standard library, on the way from a panic to an abort,
+        // reads the environment and writes to stderr; other toolchains do
+        // the same. Those calls are how a crash looks from here, so they
+        // are reported as one, with the import named.
+        if import.starts_with("wasi:cli/") {
+            return PluginError::Trap {
+                plugin,
+                phase,
+                message: format!(
+                    "it stopped while calling `{import}`, which plugins do not get \
+                     (this is how a panic or an abort ends)"
+                ),
+            };
+        }
         return PluginError::Forbidden {
             plugin,
             phase,
@@ -580,7 +637,11 @@ fn classify(error: wasmtime::Error, store: &Store<StoreState>, loaded: &Loaded, 
 /// A plugin's own error sentence, cut to a length a report can print.
 fn refused(plugin: &str, message: String) -> PluginError {
     const MAX: usize = 500;
-    let mut message: String = message.chars().filter(|c| !c.is_control()).take(MAX).collect();
+    let mut message: String = message
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX)
+        .collect();
     if message.is_empty() {
         message = "(no reason given)".to_owned();
     }

@@ -59,4 +59,6 @@ pub use em_core::report::Document;
 pub use error::{HostError, Phase, PluginError};
 pub use findings::{Finding, Severity};
 pub use host::{DEFAULT_TICK, LoadOutcome, PluginHost, PluginInfo, SiteTables};
-pub use manifest::{Manifest, ManifestError, PluginEntry, PluginKind, Violation, is_plugin_name, parse_sha256};
+pub use manifest::{
+    Manifest, ManifestError, PluginEntry, PluginKind, Violation, is_plugin_name, parse_sha256,
+};

@@ -376,9 +376,12 @@ mod tests {
                 "[[plugin]]\nname = \"a\"\nkind = \"report\"\nfile = \"a\"\nsha256 = \"{HASH}\"\n\
                  sites = [\"x\"]\nsite = \"typo\"\n"
             ),
-            &[(1, 1, "manifest")],
+            &[(7, 1, "manifest")],
         );
-        check("[[plugin]]\nname = \"a\"\nkind = \"macro\"\n", &[(3, 8, "manifest")]);
+        check(
+            "[[plugin]]\nname = \"a\"\nkind = \"macro\"\n",
+            &[(3, 8, "manifest")],
+        );
     }
 
     #[test]

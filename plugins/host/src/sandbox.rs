@@ -130,7 +130,9 @@ fn deny_item(
         }
         ComponentItem::Resource(_) => {
             // No function can make one, so the type is never inhabited.
-            linker.resource(name, ResourceType::host::<ForbiddenResource>(), |_, _| Ok(()))?;
+            linker.resource(name, ResourceType::host::<ForbiddenResource>(), |_, _| {
+                Ok(())
+            })?;
         }
         // Types, modules and components need no definition to link, or
         // fail to link with the engine's own message.

@@ -13,7 +13,7 @@
 //! plugin's logic natively, against sample data, without the host, so a
 //! plugin is unit-tested with a plain `cargo test`.
 //!
-//! ```ignore
+//! ```text
 //! use em_plugin_sdk::report::{self, Document, PluginInfo, ReportPlugin, SiteTables};
 //!
 //! struct MyReport;

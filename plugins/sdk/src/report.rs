@@ -15,7 +15,7 @@ mod bindings {
         path: "../wit",
         world: "report",
         pub_export_macro: true,
-        export_macro_name: "export_report",
+        export_macro_name: "export_report_wasm",
         default_bindings_module: "em_plugin_sdk::report::bindings_path",
     });
 }
@@ -25,7 +25,18 @@ pub mod bindings_path {
     pub use super::bindings::*;
 }
 
-pub use bindings::export_report;
+pub use crate::export_report;
+
+/// Exports `$ty`, which implements [`ReportPlugin`], as the plugin's
+/// `reporter` interface. On targets other than WebAssembly it expands to
+/// nothing, so that a plugin crate's native tests link.
+#[macro_export]
+macro_rules! export_report {
+    ($ty:ident) => {
+        #[cfg(target_family = "wasm")]
+        $crate::report::bindings_path::export_report_wasm!($ty);
+    };
+}
 pub use bindings::espaces_metiers::plugin::types::{
     Block, Cell, Chart, ChartKind, Column, Date, Document, Measure, PluginInfo, Row, Section,
     Series, SiteTables, Table,

@@ -14,7 +14,7 @@ mod bindings {
         path: "../wit",
         world: "rules",
         pub_export_macro: true,
-        export_macro_name: "export_rules",
+        export_macro_name: "export_rules_wasm",
         default_bindings_module: "em_plugin_sdk::rules::bindings_path",
     });
 }
@@ -24,7 +24,18 @@ pub mod bindings_path {
     pub use super::bindings::*;
 }
 
-pub use bindings::export_rules;
+pub use crate::export_rules;
+
+/// Exports `$ty`, which implements [`RulesPlugin`], as the plugin's
+/// `validator` interface. On targets other than WebAssembly it expands to
+/// nothing, so that a plugin crate's native tests link.
+#[macro_export]
+macro_rules! export_rules {
+    ($ty:ident) => {
+        #[cfg(target_family = "wasm")]
+        $crate::rules::bindings_path::export_rules_wasm!($ty);
+    };
+}
 pub use bindings::espaces_metiers::plugin::types::{Date, Finding, PluginInfo, Severity, Visit};
 pub use bindings::exports::espaces_metiers::plugin::validator::Guest as RulesPlugin;
 

@@ -3,7 +3,7 @@
 //! the way the host does (the host's checks are the reference; these catch
 //! the common mistakes before a plugin is ever built for WebAssembly).
 //!
-//! ```ignore
+//! ```text
 //! #[test]
 //! fn renders_the_sample_site() {
 //!     let doc = em_plugin_sdk::testing::run_report::<MyReport>(
@@ -29,11 +29,7 @@ pub enum HarnessError {
 }
 
 /// Checks the parts of a self-description the host checks.
-fn check_info(
-    name: &str,
-    interface_version: &str,
-    version: &str,
-) -> Result<(), HarnessError> {
+fn check_info(name: &str, interface_version: &str, version: &str) -> Result<(), HarnessError> {
     let mut chars = name.chars();
     let valid_name = name.len() <= 64
         && chars.next().is_some_and(|c| c.is_ascii_lowercase())
@@ -87,7 +83,9 @@ mod report_harness {
         let mut id = |path: String, id: &str, problems: &mut Vec<String>| {
             let valid = !id.is_empty()
                 && id.len() <= 64
-                && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
             if !valid {
                 problems.push(format!("{path}: `{id}` is not an identifier"));
             } else if !ids.insert(id.to_owned()) {
@@ -130,9 +128,8 @@ mod report_harness {
                     Block::Chart(c) => {
                         id(format!("{path}.chart.id"), &c.id, &mut problems);
                         if c.categories.is_empty() || c.series.is_empty() {
-                            problems.push(format!(
-                                "{path}.chart: a chart needs categories and series"
-                            ));
+                            problems
+                                .push(format!("{path}.chart: a chart needs categories and series"));
                         }
                         for (s, series) in c.series.iter().enumerate() {
                             if series.values.len() != c.categories.len() {
@@ -276,9 +273,14 @@ mod rules_harness {
             .enumerate()
             .filter_map(|(i, f)| {
                 if f.visit as usize >= len {
-                    Some(format!("findings[{i}]: visit {} of a batch of {len}", f.visit))
+                    Some(format!(
+                        "findings[{i}]: visit {} of a batch of {len}",
+                        f.visit
+                    ))
                 } else if f.field.is_empty() || f.reason.trim().is_empty() {
-                    Some(format!("findings[{i}]: a finding names its field and says why"))
+                    Some(format!(
+                        "findings[{i}]: a finding names its field and says why"
+                    ))
                 } else {
                     None
                 }

@@ -13,9 +13,8 @@ impl ReportPlugin for Snoop {
     fn render(_: SiteTables) -> Result<Document, String> {
         let now = std::time::SystemTime::now();
         let secret = std::fs::read_to_string("/etc/passwd").map_err(|e| e.to_string())?;
-        Ok(Document::new("Snoop").section(
-            Section::new("snoop", "Snoop").paragraph(format!("{now:?} {}", secret.len())),
-        ))
+        Ok(Document::new("Snoop")
+            .section(Section::new("snoop", "Snoop").paragraph(format!("{now:?} {}", secret.len()))))
     }
 }
 

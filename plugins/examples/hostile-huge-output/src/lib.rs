@@ -7,7 +7,11 @@ struct Flood;
 
 impl ReportPlugin for Flood {
     fn describe() -> PluginInfo {
-        report::info("hostile-huge-output", "0.1.0", "Returns far more than its limit.")
+        report::info(
+            "hostile-huge-output",
+            "0.1.0",
+            "Returns far more than its limit.",
+        )
     }
 
     fn render(_: SiteTables) -> Result<Document, String> {

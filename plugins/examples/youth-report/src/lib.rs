@@ -35,7 +35,6 @@ impl ReportPlugin for YouthReport {
     fn render(tables: SiteTables) -> Result<Document, String> {
         let ages = report::table(&tables, AGE_TABLE)
             .ok_or_else(|| format!("the activity report has no table `{AGE_TABLE}`"))?;
-        let total = column_total(ages);
         let bands: Vec<(String, Cell)> = YOUNG_BANDS
             .iter()
             .filter_map(|code| {
@@ -45,6 +44,7 @@ impl ReportPlugin for YouthReport {
             .collect();
         let young: u64 = bands.iter().filter_map(|(_, c)| c.as_count()).sum();
         let any_masked = bands.iter().any(|(_, c)| matches!(c, Cell::Masked));
+        let total = column_total(ages);
 
         let mut profile = Table::new(
             "youth_by_age_band",
@@ -53,7 +53,7 @@ impl ReportPlugin for YouthReport {
         );
         for (label, cell) in &bands {
             let share = match (cell.as_count(), total) {
-                (Some(n), Some(t)) if t > 0 => Cell::Percent(100.0 * n as f64 / t as f64),
+                (Some(n), (t, false)) if t > 0 => Cell::Percent(100.0 * n as f64 / t as f64),
                 _ => Cell::Empty,
             };
             profile = profile.row(label, vec![cell.clone(), share]);
@@ -72,19 +72,33 @@ impl ReportPlugin for YouthReport {
         .categories(&bands.iter().map(|(l, _)| l.as_str()).collect::<Vec<_>>())
         .series(
             "Visites",
-            bands.iter().map(|(_, c)| c.as_count().map(|n| n as f64)).collect(),
+            bands
+                .iter()
+                .map(|(_, c)| c.as_count().map(|n| n as f64))
+                .collect(),
         );
 
-        let summary = match total {
-            Some(t) if t > 0 => format!(
-                "Du {} au {}, les moins de 26 ans ont fait {}{young} des {t} visites du site, \
-                 soit {:.1} %.",
-                date(&tables.period_start),
-                date(&tables.period_end),
-                if any_masked { "au moins " } else { "" },
-                100.0 * young as f64 / t as f64
-            ),
-            _ => "Aucune visite n'est comptée sur la période.".to_owned(),
+        let (known_total, total_masked) = total;
+        let period = format!(
+            "Du {} au {}",
+            date(&tables.period_start),
+            date(&tables.period_end)
+        );
+        let summary = if known_total == 0 && !total_masked {
+            format!("{period}, aucune visite n'est comptée.")
+        } else if total_masked {
+            // A masked row hides a small count: the totals are lower bounds
+            // and a share would be a guess.
+            format!(
+                "{period}, les moins de 26 ans ont fait au moins {young} des {known_total} visites \
+                 comptées ou plus (les petits effectifs sont masqués)."
+            )
+        } else {
+            format!(
+                "{period}, les moins de 26 ans ont fait {young} des {known_total} visites du \
+                 site, soit {:.1} %.",
+                100.0 * young as f64 / known_total as f64
+            )
         };
 
         let mut doc = Document::new("Les jeunes de moins de 26 ans").section(
@@ -127,21 +141,19 @@ fn first_count(cells: &[Cell]) -> Cell {
         .unwrap_or(Cell::Empty)
 }
 
-/// The sum of the first count column, `None` when a masked cell makes it
-/// unknown... unless the table has a row coded `total`, which is exact.
-fn column_total(table: &Table) -> Option<u64> {
-    if let Some(row) = table.row_by_code("total") {
-        return first_count(&row.cells).as_count();
-    }
+/// The sum of the first count column, and whether a masked cell makes it a
+/// lower bound.
+fn column_total(table: &Table) -> (u64, bool) {
     let mut total = 0;
+    let mut masked = false;
     for row in &table.rows {
         match first_count(&row.cells) {
             Cell::Count(n) => total += n,
-            Cell::Masked => return None,
+            Cell::Masked => masked = true,
             _ => {}
         }
     }
-    Some(total)
+    (total, masked)
 }
 
 fn date(d: &report::Date) -> String {

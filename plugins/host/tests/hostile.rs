@@ -1,0 +1,296 @@
+//! Hostile plugins: each gets its typed error, and the host, the report and
+//! the other plugins carry on.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{Plugin, host, install, loop_at_start, troyes, wasm};
+use em_plugin_host::{Phase, PluginError, PluginHost};
+
+/// Loads one report plugin, expecting it to load.
+fn loaded(dir: &std::path::Path, plugin: Plugin<'_>) -> PluginHost {
+    let manifest = install(dir, &[plugin]);
+    let mut host = host(dir);
+    let outcome = host.load_manifest(&manifest).unwrap();
+    assert!(outcome.failed.is_empty(), "{:?}", outcome.failed);
+    host
+}
+
+/// Loads one report plugin, expecting it to fail.
+fn refused(dir: &std::path::Path, plugin: Plugin<'_>) -> PluginError {
+    let manifest = install(dir, &[plugin]);
+    let mut outcome = host(dir).load_manifest(&manifest).unwrap();
+    assert!(outcome.loaded.is_empty());
+    outcome.failed.pop().unwrap()
+}
+
+#[test]
+fn an_endless_loop_is_stopped_at_the_deadline() {
+    let dir = tempfile::tempdir().unwrap();
+    let plugin = Plugin {
+        extra: "deadline_ms = 200",
+        ..Plugin::report("hostile-loop", wasm("hostile_loop"))
+    };
+    let host = loaded(dir.path(), plugin);
+    let started = Instant::now();
+    let err = host.run_report("hostile-loop", &troyes()).unwrap_err();
+    // Generous: the point is that the deadline, not the loop, ended it.
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(
+        matches!(
+            &err,
+            PluginError::Timeout { plugin, phase: Phase::Render, deadline }
+                if plugin == "hostile-loop" && *deadline == Duration::from_millis(200)
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("deadline of 200ms"), "{err}");
+}
+
+#[test]
+fn a_loop_at_start_up_is_stopped_at_the_deadline() {
+    let dir = tempfile::tempdir().unwrap();
+    let plugin = Plugin {
+        extra: "deadline_ms = 200",
+        ..Plugin::report("spin-at-start", loop_at_start())
+    };
+    let err = refused(dir.path(), plugin);
+    assert!(
+        matches!(
+            &err,
+            PluginError::Timeout {
+                phase: Phase::Instantiation,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn memory_growth_past_the_cap_is_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let plugin = Plugin {
+        extra: "memory_mib = 16",
+        ..Plugin::report("hostile-memory", wasm("hostile_memory"))
+    };
+    let host = loaded(dir.path(), plugin);
+    let err = host.run_report("hostile-memory", &troyes()).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            PluginError::MemoryCap { phase: Phase::Render, cap, requested, .. }
+                if *cap == 16 << 20 && *requested > *cap
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_trap_is_reported_as_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = loaded(
+        dir.path(),
+        Plugin::report("hostile-trap", wasm("hostile_trap")),
+    );
+    let err = host.run_report("hostile-trap", &troyes()).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            PluginError::Trap {
+                phase: Phase::Render,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_huge_output_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let plugin = Plugin {
+        extra: "output_kib = 256",
+        ..Plugin::report("hostile-huge-output", wasm("hostile_huge_output"))
+    };
+    let host = loaded(dir.path(), plugin);
+    let err = host
+        .run_report("hostile-huge-output", &troyes())
+        .unwrap_err();
+    assert!(
+        matches!(&err, PluginError::OutputTooLarge { limit, size, .. }
+            if *limit == 256 << 10 && *size > 8 << 20),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_plugin_for_another_interface_version_is_refused_naming_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = refused(
+        dir.path(),
+        Plugin::report("future", wasm("hostile_other_version")),
+    );
+    assert!(
+        matches!(&err, PluginError::InterfaceVersion { plugin_version, host_version, .. }
+            if plugin_version == "0.2.0" && host_version == "0.1.0"),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("0.2.0") && err.to_string().contains("0.1.0"));
+}
+
+#[test]
+fn a_corrupted_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = wasm("youth_report");
+    let middle = bytes.len() / 2;
+    for b in &mut bytes[middle..middle + 64] {
+        *b ^= 0x5a;
+    }
+    // The manifest pins the corrupted file, so the hash check passes and
+    // compilation is what refuses it.
+    let err = refused(dir.path(), Plugin::report("youth-report", bytes));
+    assert!(matches!(&err, PluginError::Corrupt { .. }), "{err:?}");
+
+    let truncated = wasm("youth_report")[..100].to_vec();
+    let err = refused(dir.path(), Plugin::report("youth-report", truncated));
+    assert!(matches!(&err, PluginError::Corrupt { .. }), "{err:?}");
+}
+
+#[test]
+fn a_file_changed_after_install_fails_its_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = install(
+        dir.path(),
+        &[Plugin::report("youth-report", wasm("youth_report"))],
+    );
+    let file = dir.path().join("youth-report.wasm");
+    let mut bytes = std::fs::read(&file).unwrap();
+    bytes.push(0);
+    std::fs::write(&file, bytes).unwrap();
+    let mut outcome = host(dir.path()).load_manifest(&manifest).unwrap();
+    let err = outcome.failed.pop().unwrap();
+    assert!(matches!(&err, PluginError::HashMismatch { .. }), "{err:?}");
+}
+
+#[test]
+fn a_tampered_cached_artifact_is_not_loaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = install(
+        dir.path(),
+        &[Plugin::report("youth-report", wasm("youth_report"))],
+    );
+    // The first host compiles and caches.
+    let outcome = host(dir.path()).load_manifest(&manifest).unwrap();
+    assert!(outcome.failed.is_empty(), "{:?}", outcome.failed);
+    let artifact = std::fs::read_dir(dir.path().join("cache"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "cwasm"))
+        .expect("an artifact was cached");
+    let mut bytes = std::fs::read(&artifact).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&artifact, bytes).unwrap();
+
+    let mut outcome = host(dir.path()).load_manifest(&manifest).unwrap();
+    let err = outcome.failed.pop().unwrap();
+    assert!(
+        matches!(&err, PluginError::Tampered { path, .. } if *path == artifact),
+        "{err:?}"
+    );
+    // The tampered file was set aside: the next load compiles again.
+    let outcome = host(dir.path()).load_manifest(&manifest).unwrap();
+    assert_eq!(outcome.loaded, ["youth-report"]);
+}
+
+#[test]
+fn an_artifact_from_another_key_is_not_loaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = install(
+        dir.path(),
+        &[Plugin::report("youth-report", wasm("youth_report"))],
+    );
+    host(dir.path()).load_manifest(&manifest).unwrap();
+    // Someone replaces the key: artifacts the host wrote under the old one
+    // are no longer its own.
+    std::fs::write(dir.path().join("cache/host.key"), [9u8; 32]).unwrap();
+    let mut outcome = host(dir.path()).load_manifest(&manifest).unwrap();
+    let err = outcome.failed.pop().unwrap();
+    assert!(matches!(&err, PluginError::Tampered { .. }), "{err:?}");
+}
+
+#[test]
+fn a_plugin_reaching_for_files_and_clocks_is_denied() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = loaded(
+        dir.path(),
+        Plugin::report("hostile-filesystem", wasm("hostile_filesystem")),
+    );
+    let err = host
+        .run_report("hostile-filesystem", &troyes())
+        .unwrap_err();
+    assert!(
+        matches!(&err, PluginError::Forbidden { import, phase: Phase::Render, .. }
+            if import.starts_with("wasi:")),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn the_report_is_complete_beside_every_hostile_plugin() {
+    let dir = tempfile::tempdir().unwrap();
+    let limits = "deadline_ms = 200\nmemory_mib = 16\noutput_kib = 256";
+    let plugins = [
+        Plugin::report("youth-report", wasm("youth_report")),
+        Plugin {
+            extra: limits,
+            ..Plugin::report("hostile-loop", wasm("hostile_loop"))
+        },
+        Plugin {
+            extra: limits,
+            ..Plugin::report("spin-at-start", loop_at_start())
+        },
+        Plugin {
+            extra: limits,
+            ..Plugin::report("hostile-memory", wasm("hostile_memory"))
+        },
+        Plugin::report("hostile-trap", wasm("hostile_trap")),
+        Plugin {
+            extra: limits,
+            ..Plugin::report("hostile-huge-output", wasm("hostile_huge_output"))
+        },
+        Plugin::report("future", wasm("hostile_other_version")),
+        Plugin::report("hostile-filesystem", wasm("hostile_filesystem")),
+    ];
+    let manifest = install(dir.path(), &plugins);
+    let mut host = host(dir.path());
+    let outcome = host.load_manifest(&manifest).unwrap();
+    let mut failed: Vec<&str> = outcome.failed.iter().map(PluginError::plugin).collect();
+    failed.sort_unstable();
+    assert_eq!(failed, ["future", "spin-at-start"]);
+
+    let tables = troyes();
+    let mut sections = Vec::new();
+    let mut errors = Vec::new();
+    for name in host.enabled_for("troyes", em_plugin_host::PluginKind::Report) {
+        match host.run_report(name, &tables) {
+            Ok(doc) => sections.push(doc.title),
+            Err(e) => errors.push(e.plugin().to_owned()),
+        }
+    }
+    assert_eq!(sections, ["Les jeunes de moins de 26 ans"]);
+    assert_eq!(
+        errors,
+        [
+            "hostile-filesystem",
+            "hostile-huge-output",
+            "hostile-loop",
+            "hostile-memory",
+            "hostile-trap"
+        ]
+    );
+    // The good plugin still runs after all of that.
+    assert!(host.run_report("youth-report", &tables).is_ok());
+}
