@@ -1,0 +1,301 @@
+//! CSV as French spreadsheets write it: `;` between fields (or what a
+//! `sep=` first line says), Windows-1252 or UTF-8, quotes doubled inside
+//! quoted fields.
+
+use std::io::{self, BufRead, BufReader, Read};
+
+use em_core::statistics::RecordKind;
+
+use crate::mapping::Compiled;
+use crate::pipeline::Pipeline;
+use crate::report::Location;
+use crate::row::{Builder, Cell, CellProblem, Layout, Row};
+use crate::source::{Decode1252, Encoding};
+use crate::{ImportError, ProgressTicker};
+
+/// The longest record accepted. A file with a longer one (an unclosed quote
+/// swallowing the rest of the file, or a hostile field) is refused before it
+/// can fill the memory.
+pub const MAX_RECORD_BYTES: u64 = 16 * 1024 * 1024;
+
+pub(crate) struct CsvInput<R> {
+    pub(crate) reader: R,
+    pub(crate) encoding: Encoding,
+    pub(crate) kind: Option<RecordKind>,
+}
+
+struct ByteRow<'r>(&'r csv::ByteRecord);
+
+impl Row for ByteRow<'_> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn cell(&self, index: usize) -> Cell<'_> {
+        match self.0.get(index).map(std::str::from_utf8) {
+            None => Cell::Empty,
+            Some(Ok(text)) if text.is_empty() => Cell::Empty,
+            Some(Ok(text)) => Cell::Text(text),
+            // The text was checked or decoded to UTF-8 before parsing, so
+            // this is only reached through a defect; it is reported, not
+            // guessed at.
+            Some(Err(_)) => Cell::Invalid("the cell is not valid text".into()),
+        }
+    }
+}
+
+pub(crate) fn import<R: Read>(
+    input: CsvInput<R>,
+    mapping: &Compiled,
+    builder: &mut Builder<'_>,
+    pipeline: &mut Pipeline<'_, '_, '_>,
+    progress: &mut ProgressTicker<'_>,
+) -> Result<(), ImportError> {
+    let CsvInput {
+        reader,
+        encoding,
+        kind,
+    } = input;
+    let text: Box<dyn Read + '_> = match encoding {
+        Encoding::Utf8 => Box::new(reader),
+        Encoding::Utf8Bom => {
+            let mut reader = reader;
+            let mut bom = [0u8; 3];
+            reader.read_exact(&mut bom).map_err(ImportError::io)?;
+            Box::new(reader)
+        }
+        Encoding::Windows1252 => Box::new(Decode1252::new(reader)),
+    };
+    let mut buffered = BufReader::with_capacity(256 * 1024, RecordGuard::new(text));
+
+    // An optional `sep=;` first line, as Excel writes and reads it.
+    let (delimiter, line_offset) = {
+        let head = buffered.fill_buf().map_err(ImportError::io)?;
+        let first_line = head.split(|b| *b == b'\n').next().unwrap_or_default();
+        let first_line = first_line.strip_suffix(b"\r").unwrap_or(first_line);
+        match first_line {
+            [s, e, p, b'=', d] if [s, e, p].map(u8::to_ascii_lowercase) == [b's', b'e', b'p'] => {
+                let consumed = first_line.len() + 1;
+                let d = *d;
+                let at = consumed.min(head.len());
+                // A sep line with an unusable separator is refused below.
+                buffered.consume(at);
+                (Some(d), 1)
+            }
+            _ => (None, 0),
+        }
+    };
+    let delimiter = match delimiter {
+        Some(d) if d.is_ascii() && !matches!(d, b'"' | b'\n' | b'\r') => d,
+        Some(d) => {
+            pipeline.file_problem(
+                Some(Location::Line(1)),
+                CellProblem {
+                    column: None,
+                    field: None,
+                    reason: format!(
+                        "the `sep=` line names `{}`, which cannot separate fields",
+                        d.escape_ascii()
+                    ),
+                },
+            );
+            return Ok(());
+        }
+        None => guess_delimiter(buffered.fill_buf().map_err(ImportError::io)?),
+    };
+
+    let mut csv = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(buffered);
+    let mut record = csv::ByteRecord::new();
+    let line = |record: &csv::ByteRecord| record.position().map_or(0, |p| p.line()) + line_offset;
+
+    if !read(&mut csv, &mut record, pipeline)? {
+        pipeline.file_problem(
+            None,
+            CellProblem {
+                column: None,
+                field: None,
+                reason: "the file has no header line".into(),
+            },
+        );
+        return Ok(());
+    }
+    let header_line = line(&record);
+    let headers: Vec<String> = record
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).trim().to_owned())
+        .collect();
+    let Some(kind) = kind.or_else(|| Layout::detect_kind(&headers, mapping)) else {
+        pipeline.file_problem(
+            Some(Location::Line(header_line)),
+            CellProblem {
+                column: None,
+                field: None,
+                reason: format!(
+                    "cannot tell from the header line which kind of record the file holds (found {} columns separated by `{}`): name the kind, or check the separator and the headers",
+                    headers.len(),
+                    delimiter.escape_ascii()
+                ),
+            },
+        );
+        return Ok(());
+    };
+    let (layout, header) = Layout::new(kind, headers, mapping, builder.has_default_site());
+    pipeline.set_layout(Some(layout))?;
+    for p in header.warnings {
+        pipeline.warning(Some(Location::Line(header_line)), p);
+    }
+    let header_ok = header.problems.is_empty();
+    for p in header.problems {
+        pipeline.file_problem(Some(Location::Line(header_line)), p);
+    }
+    if !header_ok {
+        return Ok(());
+    }
+
+    while read(&mut csv, &mut record, pipeline)? {
+        let location = Location::Line(line(&record));
+        let Some(layout) = pipeline.layout() else {
+            break;
+        };
+        match builder.build(layout, &ByteRow(&record)) {
+            Ok(None) => {}
+            Ok(Some(built)) => pipeline.row(location, Ok(built))?,
+            Err(problems) => pipeline.row(location, Err(problems))?,
+        }
+        progress.tick(pipeline.rows_read());
+    }
+    Ok(())
+}
+
+/// Reads one record; `false` at the end. A record the CSV reader cannot
+/// make (it is not text) is reported and skipped; a failing disk is an
+/// error.
+fn read<R: Read>(
+    csv: &mut csv::Reader<R>,
+    record: &mut csv::ByteRecord,
+    pipeline: &mut Pipeline<'_, '_, '_>,
+) -> Result<bool, ImportError> {
+    loop {
+        match csv.read_byte_record(record) {
+            Ok(more) => return Ok(more),
+            Err(e) => {
+                let line = e.position().map(|p| p.line());
+                match e.into_kind() {
+                    csv::ErrorKind::Io(io) if io.kind() == io::ErrorKind::InvalidData => {
+                        // The record guard's refusal: nothing after it can
+                        // be trusted to start where it seems to.
+                        pipeline.file_problem(
+                            line.map(Location::Line),
+                            CellProblem {
+                                column: None,
+                                field: None,
+                                reason: io.to_string(),
+                            },
+                        );
+                        return Ok(false);
+                    }
+                    csv::ErrorKind::Io(io) => return Err(ImportError::io(io)),
+                    other => pipeline.file_problem(
+                        line.map(Location::Line),
+                        CellProblem {
+                            column: None,
+                            field: None,
+                            reason: format!("unreadable record: {other:?}"),
+                        },
+                    ),
+                }
+            }
+        }
+    }
+}
+
+/// The separator of a file without a `sep=` line: `;` if the header line
+/// has one, else a tab, else a comma.
+fn guess_delimiter(head: &[u8]) -> u8 {
+    let line = head.split(|b| *b == b'\n').next().unwrap_or_default();
+    [b';', b'\t', b',']
+        .into_iter()
+        .find(|d| line.contains(d))
+        .unwrap_or(b';')
+}
+
+/// Refuses, as `InvalidData`, a record longer than [`MAX_RECORD_BYTES`].
+///
+/// A record ends at a newline outside quotes. Quotes inside a quoted field
+/// are doubled, so counting every `"` tells inside from outside exactly.
+struct RecordGuard<R> {
+    inner: R,
+    in_quotes: bool,
+    since_record_start: u64,
+}
+
+impl<R> RecordGuard<R> {
+    fn new(inner: R) -> Self {
+        RecordGuard {
+            inner,
+            in_quotes: false,
+            since_record_start: 0,
+        }
+    }
+}
+
+impl<R: Read> Read for RecordGuard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut record_start = 0;
+        let mut longest = 0;
+        for i in memchr::memchr2_iter(b'"', b'\n', &buf[..n]) {
+            if buf[i] == b'"' {
+                self.in_quotes = !self.in_quotes;
+            } else if !self.in_quotes {
+                longest = longest.max(self.since_record_start + (i - record_start) as u64);
+                self.since_record_start = 0;
+                record_start = i + 1;
+            }
+        }
+        self.since_record_start += (n - record_start) as u64;
+        if longest.max(self.since_record_start) > MAX_RECORD_BYTES {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "a record longer than {} MiB (an unclosed quote, or a field too long): the file is refused",
+                    MAX_RECORD_BYTES / (1024 * 1024)
+                ),
+            ));
+        }
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_separator_is_guessed_from_the_header_line() {
+        assert_eq!(guess_delimiter(b"site;date;contact\n1,2;3"), b';');
+        assert_eq!(guess_delimiter(b"site\tdate\n"), b'\t');
+        assert_eq!(guess_delimiter(b"site,date\n"), b',');
+        assert_eq!(guess_delimiter(b"site\n"), b';');
+    }
+
+    #[test]
+    fn the_record_guard_counts_newlines_inside_quotes_as_part_of_the_record() {
+        let long_quoted = format!("\"{}\n{}\"\n", "a".repeat(9_000_000), "b".repeat(9_000_000));
+        let mut out = Vec::new();
+        let err = RecordGuard::new(long_quoted.as_bytes())
+            .read_to_end(&mut out)
+            .unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        let many_short = "\"a\"\"b\";c\n".repeat(3_000_000);
+        let mut out = Vec::new();
+        RecordGuard::new(many_short.as_bytes())
+            .read_to_end(&mut out)
+            .unwrap();
+        assert_eq!(out.len(), many_short.len());
+    }
+}

@@ -1,0 +1,389 @@
+//! `em-import`: the sites' files into the store — CSV as French spreadsheets
+//! write it, XLSX workbooks, and JSON Lines.
+//!
+//! An import reads a file once to fingerprint it (a file already imported is
+//! recognised and adds nothing) and once to parse it. Each row becomes a
+//! record through the column [`Mapping`], is checked with em-core's
+//! `Validator` and the site's own [`RecordCheck`]s, and is stored in the
+//! file's open transaction. Every bad row is reported with its file, line
+//! (or sheet and row), column and reason, all at once; a file with any
+//! problem stores nothing. Memory stays flat whatever the file's size: rows
+//! are read, checked and stored one by one.
+//!
+//! ```no_run
+//! use em_core::{Registry, Ruleset};
+//! use em_import::{ImportOptions, Importer, Mapping};
+//! use em_store::Store;
+//!
+//! let (ruleset, registry) = (Ruleset::champagne_ardenne(), Registry::champagne_ardenne());
+//! let importer = Importer::new(&ruleset, &registry, &Mapping::default_fr()).unwrap();
+//! let mut store = Store::open("em.sqlite").unwrap();
+//! let report = importer
+//!     .import_file(&mut store, "visites-sedan-2009.csv".as_ref(), ImportOptions::default())
+//!     .unwrap();
+//! for problem in &report.problems {
+//!     eprintln!("{problem}");
+//! }
+//! ```
+
+mod check;
+mod csv_import;
+mod jsonl_import;
+mod mapping;
+mod pipeline;
+mod report;
+mod row;
+mod source;
+pub mod text;
+mod xlsx_import;
+
+use std::cell::Cell;
+use std::fs::File;
+use std::io::{self, BufReader, Cursor, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use em_core::statistics::{RecordKind, Validator};
+use em_core::{Registry, Ruleset};
+use em_store::{BeginImport, Store, StoreError};
+
+pub use check::{Finding, RecordCheck};
+pub use csv_import::MAX_RECORD_BYTES;
+pub use jsonl_import::MAX_LINE_BYTES;
+pub use mapping::{Compiled, DEFAULT_FR, Mapping, MappingError};
+pub use report::{ColumnRef, ImportReport, Location, Outcome, Problem, Severity};
+pub use source::Encoding;
+pub use xlsx_import::HEADER_SEARCH_ROWS;
+
+/// The formats a file can be in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Delimited text (`.csv`, `.txt`).
+    Csv,
+    /// An Excel workbook (`.xlsx`, `.xlsm`).
+    Xlsx,
+    /// One JSON record per line (`.jsonl`, `.ndjson`).
+    JsonLines,
+}
+
+impl Format {
+    /// The format a file name's extension says, if it says one.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" | "txt" => Some(Format::Csv),
+            "xlsx" | "xlsm" => Some(Format::Xlsx),
+            "jsonl" | "ndjson" => Some(Format::JsonLines),
+            _ => None,
+        }
+    }
+
+    /// The format's name in messages and logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+            Format::JsonLines => "jsonl",
+        }
+    }
+}
+
+/// Why an import could not be carried out at all. A file with bad rows is
+/// not an error: its [`ImportReport`] lists them and says it was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file could not be read.
+    #[error("cannot read `{}`: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The reason.
+        #[source]
+        source: io::Error,
+    },
+    /// The file's name does not say its format and none was given.
+    #[error("cannot tell the format of `{}` from its name: use .csv, .xlsx or .jsonl, or name the format", path.display())]
+    UnknownFormat {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The store failed (disk full, locked past the busy timeout, …);
+    /// nothing of the file was kept.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ImportError {
+    fn io(source: io::Error) -> ImportError {
+        ImportError::Io {
+            path: PathBuf::new(),
+            source,
+        }
+    }
+
+    fn in_file(self, file: &Path) -> ImportError {
+        match self {
+            ImportError::Io { source, .. } => ImportError::Io {
+                path: file.to_owned(),
+                source,
+            },
+            other => other,
+        }
+    }
+}
+
+/// How far an import has read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Bytes of the file read so far.
+    pub bytes_read: u64,
+    /// The file's size.
+    pub total_bytes: u64,
+}
+
+/// The choices of one import.
+pub struct ImportOptions<'c> {
+    /// The kind of record the file holds; guessed from its headers if `None`.
+    pub kind: Option<RecordKind>,
+    /// The site of every row of a file without a site column.
+    pub site: Option<String>,
+    /// The format; taken from the file name's extension if `None`.
+    pub format: Option<Format>,
+    /// At most this many problems (and as many warnings) are listed; the
+    /// rest are counted.
+    pub max_problems: usize,
+    /// The site's own checks, run on every valid record.
+    pub checks: Vec<&'c mut dyn RecordCheck>,
+    /// Called as the file is read, for a progress bar.
+    pub progress: Option<&'c mut dyn FnMut(Progress)>,
+}
+
+impl Default for ImportOptions<'_> {
+    fn default() -> Self {
+        ImportOptions {
+            kind: None,
+            site: None,
+            format: None,
+            max_problems: 1000,
+            checks: Vec::new(),
+            progress: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for ImportOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImportOptions")
+            .field("kind", &self.kind)
+            .field("site", &self.site)
+            .field("format", &self.format)
+            .field("max_problems", &self.max_problems)
+            .field(
+                "checks",
+                &self.checks.iter().map(|c| c.name()).collect::<Vec<_>>(),
+            )
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+/// Calls the progress callback every few thousand rows.
+pub(crate) struct ProgressTicker<'p> {
+    callback: Option<&'p mut dyn FnMut(Progress)>,
+    bytes: Rc<Cell<u64>>,
+    total: u64,
+    next_at: u64,
+}
+
+impl ProgressTicker<'_> {
+    const EVERY_ROWS: u64 = 8192;
+
+    pub(crate) fn tick(&mut self, rows: u64) {
+        if rows >= self.next_at {
+            self.next_at = rows + Self::EVERY_ROWS;
+            self.report(self.bytes.get().min(self.total));
+        }
+    }
+
+    fn report(&mut self, bytes_read: u64) {
+        if let Some(callback) = self.callback.as_mut() {
+            callback(Progress {
+                bytes_read,
+                total_bytes: self.total,
+            });
+        }
+    }
+}
+
+/// Imports files into a store under one ruleset, registry and mapping.
+#[derive(Debug)]
+pub struct Importer<'a> {
+    ruleset: &'a Ruleset,
+    registry: &'a Registry,
+    mapping: Compiled,
+}
+
+impl<'a> Importer<'a> {
+    /// An importer; the mapping is checked against the ruleset and registry.
+    pub fn new(
+        ruleset: &'a Ruleset,
+        registry: &'a Registry,
+        mapping: &Mapping,
+    ) -> Result<Importer<'a>, MappingError> {
+        Ok(Importer {
+            ruleset,
+            registry,
+            mapping: mapping.compile(ruleset, registry)?,
+        })
+    }
+
+    /// Imports the file at `path`.
+    pub fn import_file(
+        &self,
+        store: &mut Store,
+        path: &Path,
+        options: ImportOptions<'_>,
+    ) -> Result<ImportReport, ImportError> {
+        let format = match options.format.or_else(|| Format::from_path(path)) {
+            Some(format) => format,
+            None => return Err(ImportError::UnknownFormat { path: path.into() }),
+        };
+        let file = File::open(path).map_err(|e| ImportError::io(e).in_file(path))?;
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        self.import_reader(store, &name, format, file, options)
+            .map_err(|e| e.in_file(path))
+    }
+
+    /// Imports a file held in memory; `name` stands for the file in the
+    /// report and the store. This is the entry point of the fuzz targets.
+    pub fn import_bytes(
+        &self,
+        store: &mut Store,
+        name: &str,
+        format: Format,
+        bytes: &[u8],
+        options: ImportOptions<'_>,
+    ) -> Result<ImportReport, ImportError> {
+        self.import_reader(store, name, format, Cursor::new(bytes), options)
+    }
+
+    /// Imports from any reader that can be read twice (rewound once).
+    pub fn import_reader<R: Read + Seek>(
+        &self,
+        store: &mut Store,
+        name: &str,
+        format: Format,
+        mut reader: R,
+        options: ImportOptions<'_>,
+    ) -> Result<ImportReport, ImportError> {
+        let span = tracing::info_span!(
+            "import",
+            file = %name,
+            format = format.as_str(),
+            rows_read = tracing::field::Empty,
+            stored = tracing::field::Empty,
+            rows_refused = tracing::field::Empty,
+        );
+        let _entered = span.enter();
+        let ImportOptions {
+            kind,
+            site,
+            format: _,
+            max_problems,
+            mut checks,
+            progress,
+        } = options;
+
+        let survey = source::survey(BufReader::with_capacity(256 * 1024, &mut reader))
+            .map_err(ImportError::io)?;
+        let already = |info| ImportReport {
+            file: name.to_owned(),
+            sha256: survey.sha256.clone(),
+            outcome: Outcome::AlreadyImported(info),
+            rows_read: 0,
+            stored: 0,
+            already_stored: 0,
+            rows_refused: 0,
+            problems: Vec::new(),
+            problems_not_listed: 0,
+            warnings: Vec::new(),
+            warnings_not_listed: 0,
+        };
+        // Looked up before taking the write lock, so that a file imported
+        // before costs no wait; looked up again under the lock below.
+        if let Some(info) = store.find_import(&survey.sha256)? {
+            tracing::info!("already imported");
+            return Ok(already(info));
+        }
+        reader.seek(SeekFrom::Start(0)).map_err(ImportError::io)?;
+
+        let source = em_store::ImportSource {
+            file_name: name.to_owned(),
+            sha256: survey.sha256.clone(),
+        };
+        let writer = match store.begin_import(&source)? {
+            BeginImport::AlreadyImported(info) => {
+                tracing::info!("already imported");
+                return Ok(already(info));
+            }
+            BeginImport::New(writer) => writer,
+        };
+        let bytes = Rc::new(Cell::new(0));
+        let counted = source::Counting::new(reader, Rc::clone(&bytes));
+        let mut ticker = ProgressTicker {
+            callback: progress,
+            bytes,
+            total: survey.len,
+            next_at: 0,
+        };
+        let validator = Validator::new(self.ruleset, self.registry);
+        let mut pipeline = pipeline::Pipeline::new(
+            name.to_owned(),
+            survey.sha256.clone(),
+            validator,
+            &mut checks,
+            writer,
+            max_problems,
+        );
+        let mut builder = row::Builder::new(&self.mapping, site);
+        match format {
+            Format::Csv => csv_import::import(
+                csv_import::CsvInput {
+                    reader: counted,
+                    encoding: survey.encoding,
+                    kind,
+                },
+                &self.mapping,
+                &mut builder,
+                &mut pipeline,
+                &mut ticker,
+            )?,
+            Format::Xlsx => xlsx_import::import(
+                BufReader::with_capacity(64 * 1024, counted),
+                kind,
+                &self.mapping,
+                &mut builder,
+                &mut pipeline,
+                &mut ticker,
+            )?,
+            Format::JsonLines => jsonl_import::import(counted, &mut pipeline, &mut ticker)?,
+        }
+        let report = pipeline.finish()?;
+        ticker.report(survey.len);
+        span.record("rows_read", report.rows_read);
+        span.record("stored", report.stored);
+        span.record("rows_refused", report.rows_refused);
+        if report.is_refused() {
+            tracing::info!(
+                problems = report.problems.len() as u64 + report.problems_not_listed,
+                "import refused: nothing stored"
+            );
+        } else {
+            tracing::info!(already_stored = report.already_stored, "import done");
+        }
+        Ok(report)
+    }
+}

@@ -1,0 +1,284 @@
+//! The bytes of a file: its fingerprint, its encoding, and a reader that
+//! hands them on as UTF-8 while counting progress.
+//!
+//! A file is read twice. The first pass computes its SHA-256 (so that a file
+//! already imported is recognised before anything is parsed) and tells
+//! whether the whole of it is valid UTF-8: if so it is UTF-8 (a BOM is
+//! skipped), otherwise it is Windows-1252, the encoding French spreadsheets
+//! save "CSV (séparateur: point-virgule)" in. Deciding on the whole file,
+//! rather than on its first kilobytes, means an accented letter on row
+//! 900,000 cannot be misread. The second pass parses.
+
+use std::cell::Cell;
+use std::io::{self, Read};
+use std::rc::Rc;
+
+use sha2::{Digest, Sha256};
+
+const CHUNK: usize = 256 * 1024;
+
+/// The encoding a text file was found to be in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8, with a byte-order mark to skip.
+    Utf8Bom,
+    /// UTF-8 without a byte-order mark.
+    Utf8,
+    /// Windows-1252 (which every byte sequence is).
+    Windows1252,
+}
+
+/// What the first pass learnt.
+#[derive(Debug, Clone)]
+pub struct Survey {
+    /// Hex SHA-256 of the bytes.
+    pub sha256: String,
+    /// Number of bytes.
+    pub len: u64,
+    /// The text encoding, if the file is text.
+    pub encoding: Encoding,
+}
+
+/// Reads `reader` to its end once, hashing and checking UTF-8 validity.
+pub fn survey(mut reader: impl Read) -> io::Result<Survey> {
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; CHUNK + 4];
+    // The bytes of a UTF-8 sequence cut by the end of the previous read sit
+    // at the start of `buf`, so that the next read completes them.
+    let mut pending = 0;
+    let mut utf8 = true;
+    let mut len = 0u64;
+    let mut first: Vec<u8> = Vec::with_capacity(3);
+    loop {
+        let n = match reader.read(&mut buf[pending..pending + CHUNK]) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        hasher.update(&buf[pending..pending + n]);
+        len += n as u64;
+        if first.len() < 3 {
+            first.extend(buf[pending..pending + n].iter().take(3 - first.len()));
+        }
+        let filled = pending + n;
+        pending = 0;
+        if utf8 {
+            match std::str::from_utf8(&buf[..filled]) {
+                Ok(_) => {}
+                Err(e) if e.error_len().is_none() => {
+                    let start = e.valid_up_to();
+                    buf.copy_within(start..filled, 0);
+                    pending = filled - start;
+                }
+                Err(_) => utf8 = false,
+            }
+        }
+    }
+    // A file that ends inside a UTF-8 sequence is not UTF-8.
+    let utf8 = utf8 && pending == 0;
+    let encoding = if !utf8 {
+        Encoding::Windows1252
+    } else if first == [0xEF, 0xBB, 0xBF] {
+        Encoding::Utf8Bom
+    } else {
+        Encoding::Utf8
+    };
+    Ok(Survey {
+        sha256: hex::encode(hasher.finalize()),
+        len,
+        encoding,
+    })
+}
+
+/// Counts the bytes read through it into a shared counter, for progress
+/// reports made by whoever holds the other end.
+#[derive(Debug)]
+pub struct Counting<R> {
+    inner: R,
+    position: u64,
+    count: Rc<Cell<u64>>,
+}
+
+impl<R> Counting<R> {
+    /// Wraps `inner`, counting into `count`.
+    pub fn new(inner: R, count: Rc<Cell<u64>>) -> Self {
+        Counting {
+            inner,
+            position: 0,
+            count,
+        }
+    }
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.position += n as u64;
+        // For a workbook, read with seeks, progress is the furthest point of
+        // the file reached.
+        self.count.set(self.count.get().max(self.position));
+        Ok(n)
+    }
+}
+
+impl<R: io::Seek> io::Seek for Counting<R> {
+    fn seek(&mut self, pos: io::SeekFrom) -> io::Result<u64> {
+        self.position = self.inner.seek(pos)?;
+        Ok(self.position)
+    }
+}
+
+/// Turns Windows-1252 bytes into UTF-8 as they are read.
+#[derive(Debug)]
+pub struct Decode1252<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    input: Vec<u8>,
+    start: usize,
+    end: usize,
+    eof: bool,
+    spill: Vec<u8>,
+}
+
+impl<R: Read> Decode1252<R> {
+    /// Wraps `inner`.
+    pub fn new(inner: R) -> Self {
+        Decode1252 {
+            inner,
+            decoder: encoding_rs::WINDOWS_1252.new_decoder_without_bom_handling(),
+            input: vec![0; 64 * 1024],
+            start: 0,
+            end: 0,
+            eof: false,
+            spill: Vec::new(),
+        }
+    }
+}
+
+impl<R: Read> Read for Decode1252<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        // A Windows-1252 byte becomes at most three UTF-8 bytes: a smaller
+        // request is served through a spill buffer so that nothing is lost.
+        if !self.spill.is_empty() || out.len() < 4 {
+            if self.spill.is_empty() {
+                let mut tmp = [0u8; 64];
+                let n = self.decode(&mut tmp)?;
+                self.spill.extend_from_slice(&tmp[..n]);
+            }
+            let k = self.spill.len().min(out.len());
+            out[..k].copy_from_slice(&self.spill[..k]);
+            self.spill.drain(..k);
+            return Ok(k);
+        }
+        self.decode(out)
+    }
+}
+
+impl<R: Read> Decode1252<R> {
+    fn decode(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if self.start == self.end && !self.eof {
+                self.start = 0;
+                self.end = loop {
+                    match self.inner.read(&mut self.input) {
+                        Ok(n) => break n,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                        Err(e) => return Err(e),
+                    }
+                };
+                self.eof = self.end == 0;
+            }
+            let src = &self.input[self.start..self.end];
+            let (_, read, written, _) = self.decoder.decode_to_utf8(src, out, self.eof);
+            self.start += read;
+            if written > 0 || self.eof {
+                return Ok(written);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that hands out at most `step` bytes per call, to cut UTF-8
+    /// sequences at every possible place.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.data.len().min(self.step).min(buf.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn utf8_cut_anywhere_between_reads_is_still_utf8() {
+        let text = "Étudiant(e);Salarié(e);Œuvre — ✓ 😀\n".repeat(50);
+        for step in 1..9 {
+            let s = survey(Trickle {
+                data: text.as_bytes(),
+                step,
+            })
+            .unwrap();
+            assert_eq!(s.encoding, Encoding::Utf8, "step {step}");
+            assert_eq!(s.len, text.len() as u64);
+        }
+    }
+
+    #[test]
+    fn one_latin1_byte_anywhere_makes_the_file_windows_1252() {
+        let mut bytes = "a;b\n".repeat(200_000).into_bytes();
+        let last = bytes.len() - 2;
+        bytes[last] = 0xE9; // é in Windows-1252
+        assert_eq!(survey(&bytes[..]).unwrap().encoding, Encoding::Windows1252);
+    }
+
+    #[test]
+    fn a_file_cut_inside_a_utf8_sequence_is_not_utf8() {
+        let bytes = "caf\u{e9}".as_bytes();
+        let cut = &bytes[..bytes.len() - 1];
+        assert_eq!(survey(cut).unwrap().encoding, Encoding::Windows1252);
+    }
+
+    #[test]
+    fn a_bom_is_noticed_and_the_hash_is_the_sha256_of_the_bytes() {
+        let s = survey(&b"\xEF\xBB\xBFsite;date\n"[..]).unwrap();
+        assert_eq!(s.encoding, Encoding::Utf8Bom);
+        let empty = survey(&b""[..]).unwrap();
+        assert_eq!(
+            empty.sha256,
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+
+    #[test]
+    fn windows_1252_is_decoded_to_utf8_through_small_reads() {
+        let bytes = b"Salari\xe9(e);\x80;\x9c\n".repeat(10_000);
+        let mut out = String::new();
+        Decode1252::new(Trickle {
+            data: &bytes,
+            step: 7,
+        })
+        .read_to_string(&mut out)
+        .unwrap();
+        assert_eq!(out, "Salarié(e);€;œ\n".repeat(10_000));
+        let mut one_by_one = Vec::new();
+        let mut reader = Decode1252::new(&b"\xe9t\xe9"[..]);
+        let mut byte = [0u8; 1];
+        while reader.read(&mut byte).unwrap() == 1 {
+            one_by_one.push(byte[0]);
+        }
+        assert_eq!(String::from_utf8(one_by_one).unwrap(), "été");
+    }
+}
