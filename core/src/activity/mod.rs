@@ -45,6 +45,8 @@ pub mod mask;
 mod report;
 pub mod sample;
 mod tables;
+#[cfg(test)]
+mod tests;
 
 pub use aggregate::{
     Aggregates, Aggregator, DimensionCounts, EventCounts, Scope, ScopeCounts, ScopeKind, Skipped,

@@ -1,0 +1,376 @@
+//! Tests of the activity report from records to masked tables: hand-made
+//! visits whose counts are known, and generated years checked for the
+//! report's invariants.
+
+use jiff::civil::date;
+use proptest::prelude::*;
+
+use super::*;
+use crate::registry::Registry;
+use crate::report::{Block, Cell, Table};
+use crate::ruleset::Ruleset;
+use crate::statistics::{Event, SurveyAnswer, Visit};
+
+fn setup() -> (Registry, Ruleset) {
+    (Registry::champagne_ardenne(), Ruleset::champagne_ardenne())
+}
+
+fn visit(
+    site: &str,
+    day: (i8, i8),
+    visitor: Option<&str>,
+    status: Option<&str>,
+    themes: &[&str],
+) -> Visit {
+    Visit {
+        site: site.to_owned(),
+        date: date(2009, day.0, day.1),
+        reference: None,
+        visitor: visitor.map(str::to_owned),
+        contact_mode: "in_person".to_owned(),
+        sex: None,
+        age_band: None,
+        status: status.map(str::to_owned),
+        education_level: None,
+        commune: Some("08409".to_owned()),
+        first_visit: Some(true),
+        arrival_channel: None,
+        themes: themes.iter().map(|t| (*t).to_owned()).collect(),
+        services: Vec::new(),
+        referrals: Vec::new(),
+    }
+}
+
+fn category(aggregates: &Aggregates, dim: DimensionId, code: Option<&str>) -> usize {
+    let dimension = aggregates.dimension(dim);
+    match code {
+        Some(code) => dimension
+            .categories
+            .iter()
+            .position(|c| c.code.as_deref() == Some(code))
+            .expect("a code of the dimension"),
+        None => dimension.not_given(),
+    }
+}
+
+#[test]
+fn visitors_are_distinct_per_site_and_described_by_their_first_visit() {
+    let (registry, ruleset) = setup();
+    let mut aggregator = Aggregator::new(&registry, &ruleset, 2009).unwrap();
+    // Card A comes three times to Sedan, a job seeker in March who found a
+    // job by May; the same card at Reims is another visitor. Two visits have
+    // no card: two visitors.
+    let records = [
+        visit(
+            "sedan",
+            (5, 2),
+            Some("A"),
+            Some("employee"),
+            &["employment.cv"],
+        ),
+        visit(
+            "sedan",
+            (3, 10),
+            Some("A"),
+            Some("job_seeker"),
+            &["guidance.vae", "guidance.project"],
+        ),
+        visit(
+            "sedan",
+            (3, 20),
+            Some("A"),
+            Some("job_seeker"),
+            &["employment.job_search"],
+        ),
+        visit("reims", (3, 20), Some("A"), None, &["training.offer"]),
+        visit("sedan", (7, 1), None, Some("student"), &[]),
+        visit("sedan", (7, 2), None, Some("student"), &["guidance"]),
+    ];
+    for record in &records {
+        aggregator.add_visit(record);
+    }
+    let aggregates = aggregator.finish();
+    let sedan = &aggregates.sites[registry.sites.iter().position(|s| s.id == "sedan").unwrap()];
+    assert_eq!(
+        (sedan.visits, sedan.visitors, sedan.anonymous_visits),
+        (5, 3, 2)
+    );
+
+    let status = sedan.dimension(DimensionId::Status);
+    let at = |code| category(&aggregates, DimensionId::Status, code);
+    assert_eq!(status.visits[at(Some("job_seeker"))], 2);
+    assert_eq!(status.visits[at(Some("employee"))], 1);
+    // Visitor A is a job seeker: that was their first visit of the year.
+    assert_eq!(status.visitors[at(Some("job_seeker"))], 1);
+    assert_eq!(status.visitors[at(Some("employee"))], 0);
+    assert_eq!(status.visitors[at(Some("student"))], 2);
+    assert_eq!(status.visitors.iter().sum::<u64>(), sedan.visitors);
+
+    // Two guidance sub-themes in one visit are one guidance visit; visitor
+    // A asked about guidance and employment over the year.
+    let groups = sedan.dimension(DimensionId::ThemeGroup);
+    let group = |code| category(&aggregates, DimensionId::ThemeGroup, code);
+    assert_eq!(groups.visits[group(Some("guidance"))], 2);
+    assert_eq!(groups.visits[group(Some("employment"))], 2);
+    assert_eq!(groups.visitors[group(Some("guidance"))], 2);
+    assert_eq!(groups.visitors[group(Some("employment"))], 1);
+    assert_eq!(groups.visits[group(None)], 1, "one visit gave no theme");
+
+    // By month: A came in March (twice) and May.
+    assert_eq!(sedan.visits_by_month[2], 2);
+    assert_eq!(sedan.visitors_by_month[2], 1);
+    assert_eq!(sedan.visitors_by_month[4], 1);
+
+    // The Ardennes hold Sedan; the region holds both sites.
+    let ardennes = aggregates
+        .departements
+        .iter()
+        .find(|d| d.scope.id == "08")
+        .unwrap();
+    assert_eq!((ardennes.visits, ardennes.visitors), (5, 3));
+    assert_eq!(
+        (aggregates.region.visits, aggregates.region.visitors),
+        (6, 4)
+    );
+}
+
+#[test]
+fn records_outside_the_year_or_of_an_unknown_site_are_left_out_and_counted() {
+    let (registry, ruleset) = setup();
+    let mut aggregator = Aggregator::new(&registry, &ruleset, 2009).unwrap();
+    let mut late = visit("sedan", (1, 1), Some("A"), None, &["guidance"]);
+    late.date = date(2010, 1, 1);
+    aggregator.add_visit(&late);
+    aggregator.add_visit(&visit("atlantis", (1, 1), Some("A"), None, &["guidance"]));
+    aggregator.add_visit(&visit("sedan", (12, 31), Some("A"), None, &["guidance"]));
+    let aggregates = aggregator.finish();
+    assert_eq!(aggregates.region.visits, 1);
+    assert_eq!(
+        aggregates.skipped,
+        Skipped {
+            outside_year: 1,
+            unknown_site: 1,
+            bad_survey_scores: 0
+        }
+    );
+}
+
+#[test]
+fn satisfaction_counts_those_who_answered_each_item_and_events_their_attendance() {
+    let (registry, ruleset) = setup();
+    let mut aggregator = Aggregator::new(&registry, &ruleset, 2009).unwrap();
+    type Answer<'a> = (&'a [(&'a str, u8)], Option<bool>);
+    let answers: &[Answer<'_>] = &[
+        (&[("welcome", 4), ("premises", 2)], Some(true)),
+        (&[("welcome", 3)], Some(false)),
+        (&[("welcome", 1), ("premises", 9)], None),
+    ];
+    for (items, recommend) in answers {
+        aggregator.add_survey_answer(&SurveyAnswer {
+            site: "troyes".to_owned(),
+            date: date(2009, 6, 1),
+            reference: None,
+            items: items.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect(),
+            would_recommend: *recommend,
+        });
+    }
+    aggregator.add_event(&Event {
+        site: "troyes".to_owned(),
+        reference: None,
+        title: "Forum".to_owned(),
+        start_date: date(2009, 10, 1),
+        end_date: date(2009, 10, 2),
+        event_type: "forum".to_owned(),
+        themes: Vec::new(),
+        partners: Vec::new(),
+        attendance: 120,
+        respondents: Some(40),
+        satisfied: Some(36),
+    });
+    let aggregates = aggregator.finish();
+    let survey = &aggregates.region.survey;
+    let item = |code: &str| {
+        aggregates
+            .survey_items
+            .iter()
+            .position(|c| c.code.as_deref() == Some(code))
+            .unwrap()
+    };
+    assert_eq!(survey.answers, 3);
+    assert_eq!(
+        (
+            survey.respondents(item("welcome")),
+            survey.satisfied(item("welcome"))
+        ),
+        (3, 2)
+    );
+    assert_eq!(
+        (
+            survey.respondents(item("premises")),
+            survey.satisfied(item("premises"))
+        ),
+        (1, 0)
+    );
+    assert_eq!((survey.recommend_yes, survey.recommend_no), (1, 1));
+    assert_eq!(
+        aggregates.skipped.bad_survey_scores, 1,
+        "a 9 is not on the scale"
+    );
+    let events = &aggregates.region.events;
+    assert_eq!(events.events.iter().sum::<u64>(), 1);
+    assert_eq!(events.attendance.iter().sum::<u64>(), 120);
+}
+
+fn tables(report: &ActivityReport) -> Vec<&Table> {
+    std::iter::once(&report.region)
+        .chain(&report.departements)
+        .chain(report.sites.iter().map(|s| &s.report))
+        .flat_map(|r| &r.blocks)
+        .filter_map(|b| match b {
+            Block::Table(t) => Some(t),
+            _ => None,
+        })
+        .collect()
+}
+
+fn report_of(visits: usize, seed: u64) -> ActivityReport {
+    let (registry, ruleset) = setup();
+    let mut years = Vec::new();
+    for year in [2008, 2009] {
+        let mut aggregator = Aggregator::new(&registry, &ruleset, year).unwrap();
+        for v in sample::visits(&registry, &ruleset, year, visits, seed + year as u64) {
+            aggregator.add_visit(&v);
+        }
+        for a in sample::survey_answers(&registry, &ruleset, year, visits / 10, seed) {
+            aggregator.add_survey_answer(&a);
+        }
+        for e in sample::events(&registry, &ruleset, year, visits / 100 + 3, seed) {
+            aggregator.add_event(&e);
+        }
+        years.push(aggregator.finish());
+    }
+    ActivityReport::build(&registry, &ruleset, 2009, &years[1], Some(&years[0])).unwrap()
+}
+
+#[test]
+fn every_category_in_force_has_its_row_even_at_zero() {
+    let report = report_of(40, 1);
+    let (_, ruleset) = setup();
+    let status = tables(&report)
+        .into_iter()
+        .find(|t| t.id == "site-vireux-molhain.status")
+        .unwrap();
+    let codes: Vec<&str> = status
+        .rows
+        .iter()
+        .filter_map(|r| r.code.as_deref())
+        .collect();
+    let expected: Vec<&str> = ruleset
+        .statistics
+        .codes_between("status", date(2009, 1, 1), date(2009, 12, 31))
+        .iter()
+        .map(|c| c.code.as_str())
+        .collect();
+    assert_eq!(codes, expected);
+    assert!(status.rows.iter().any(|r| r.label == "Non renseigné"));
+    assert!(status.rows.iter().any(|r| r.cells[0] == Cell::Count(0)));
+}
+
+#[test]
+fn the_summary_says_the_year_in_a_sentence() {
+    let report = report_of(3000, 2);
+    assert!(
+        report
+            .summary
+            .starts_with("En 2009, le réseau a reçu 3\u{202F}000 visites de "),
+        "{}",
+        report.summary
+    );
+    assert!(
+        report.summary.contains("par rapport à 2008"),
+        "{}",
+        report.summary
+    );
+    let document = report.to_document();
+    assert_eq!(document.sections[0].id, "summary");
+    assert_eq!(document.sections.last().unwrap().id, "method");
+    assert_eq!(document.sections.len(), 1 + 1 + 4 + 11 + 1);
+}
+
+#[test]
+fn aggregates_of_another_year_are_refused() {
+    let (registry, ruleset) = setup();
+    let aggregates = Aggregator::new(&registry, &ruleset, 2008).unwrap().finish();
+    let err = ActivityReport::build(&registry, &ruleset, 2009, &aggregates, None).unwrap_err();
+    assert!(err.to_string().contains("2008"), "{err}");
+}
+
+/// The columns of a table that add up to its "Total" row: the counts of a
+/// single-valued dimension's table and of the events' table.
+fn additive_columns(table: &Table) -> Vec<usize> {
+    let single = DimensionId::SINGLE
+        .iter()
+        .any(|d| table.id.ends_with(&format!(".{}", d.as_str())));
+    if single {
+        table
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                matches!(
+                    c.id.as_str(),
+                    "visits" | "visitors" | "visits_previous" | "visitors_previous"
+                )
+            })
+            .map(|(i, _)| i)
+            .collect()
+    } else if table.id.ends_with(".visits_by_month") || table.id.ends_with(".events") {
+        vec![
+            table
+                .columns
+                .iter()
+                .position(|c| c.id == "visits" || c.id == "attendance")
+                .unwrap(),
+        ]
+    } else {
+        Vec::new()
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    #[test]
+    fn no_published_table_shows_a_small_count_or_lets_one_be_subtracted(
+        visits in 30usize..2500,
+        seed in 0u64..1000,
+    ) {
+        let report = report_of(visits, seed);
+        let threshold = report.small_count_threshold;
+        for table in tables(&report) {
+            for row in &table.rows {
+                for (column, cell) in table.columns.iter().zip(&row.cells) {
+                    // Events are the sites' public actions, not people.
+                    let counts_events = column.id.starts_with("events")
+                        || (table.id.ends_with("key_figures") && row.code.as_deref() == Some("events"));
+                    if let Cell::Count(n) = cell {
+                        prop_assert!(
+                            *n == 0 || *n >= threshold || counts_events,
+                            "{}: {} / {} shows {n}", table.id, row.label, column.label
+                        );
+                    }
+                }
+            }
+            let has_masked = table.rows.iter().any(|r| r.cells.contains(&Cell::Masked));
+            prop_assert_eq!(has_masked, table.note.as_deref().is_some_and(|n| n.contains("secret statistique")));
+            for column in additive_columns(table) {
+                let total = table.rows.iter().rposition(|r| r.label == "Total" || r.label == "Année").unwrap();
+                let masked = table.rows[..=total]
+                    .iter()
+                    .filter(|r| r.cells[column] == Cell::Masked)
+                    .count();
+                prop_assert_ne!(masked, 1, "{} column {}: one masked cell", table.id, column);
+            }
+        }
+    }
+}
