@@ -105,7 +105,7 @@ fn application(rng: &mut Lcg) -> String {
         facts.insert(format!("n{i}"), (rng.next() % 100).into());
     }
     for i in 0..10 {
-        facts.insert(format!("b{i}"), (rng.next() % 4 != 0).into());
+        facts.insert(format!("b{i}"), (!rng.next().is_multiple_of(4)).into());
         facts.insert(format!("t{i}"), codes[(rng.next() % 5) as usize].into());
         let n = (rng.next() % 5) as usize;
         let list: Vec<serde_json::Value> = (0..n)
@@ -114,7 +114,7 @@ fn application(rng: &mut Lcg) -> String {
         facts.insert(format!("l{i}"), list.into());
     }
     facts.insert(
-        format!("d0"),
+        "d0".to_owned(),
         format!("20{:02}-03-15", 5 + rng.next() % 10).into(),
     );
     // Leave a few facts out so that some verdicts are unknown.

@@ -10,6 +10,7 @@
 //! the path inside the file and, for TOML, its line and column.
 
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use std::fmt;
 use std::ops::Range;
 
@@ -17,7 +18,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::evaluation::Evaluation;
-use crate::facts::{FactValue, RawValue};
+use crate::facts::{FactValue, RawValue, parse_day};
 use crate::specification::{LabellingRules, NotInForce, Specification};
 
 /// The format of an application file.
@@ -160,16 +161,14 @@ impl ApplicationDocument {
                     _ => errors.push(error_at(&key, node.place, "must be a non-empty text")),
                 },
                 "submitted" => match node.value {
-                    Node::Leaf(RawValue::Text(t) | RawValue::Datetime(t)) => {
-                        match t.parse::<Date>() {
-                            Ok(d) => submitted = Some(d),
-                            Err(_) => errors.push(error_at(
-                                &key,
-                                node.place,
-                                format!("“{t}” is not a day written YYYY-MM-DD"),
-                            )),
-                        }
-                    }
+                    Node::Leaf(RawValue::Text(t) | RawValue::Datetime(t)) => match parse_day(&t) {
+                        Some(d) => submitted = Some(d),
+                        None => errors.push(error_at(
+                            &key,
+                            node.place,
+                            format!("“{t}” is not a day written YYYY-MM-DD"),
+                        )),
+                    },
                     Node::Leaf(RawValue::Null) => {}
                     _ => errors.push(error_at(
                         &key,
@@ -340,20 +339,18 @@ fn flatten(
             Node::Table(inner) => flatten(&path, inner, out, errors),
             Node::Leaf(value) => {
                 let id = path["facts.".len()..].to_owned();
-                if out.contains_key(&id) {
-                    errors.push(error_at(
+                match out.entry(id) {
+                    Entry::Occupied(e) => errors.push(error_at(
                         &path,
                         node.place,
-                        format!("fact `{id}` is given twice"),
-                    ));
-                } else {
-                    out.insert(
-                        id,
-                        RawFact {
+                        format!("fact `{}` is given twice", e.key()),
+                    )),
+                    Entry::Vacant(e) => {
+                        e.insert(RawFact {
                             value,
                             place: node.place,
-                        },
-                    );
+                        });
+                    }
                 }
             }
         }

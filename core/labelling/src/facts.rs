@@ -116,6 +116,16 @@ impl FactValue {
     }
 }
 
+/// A calendar day written `YYYY-MM-DD`, and nothing else: a date-time is
+/// refused rather than cut to its day, since the cut could move an event
+/// across midnight without anyone seeing it.
+pub fn parse_day(text: &str) -> Option<Date> {
+    if text.len() != 10 {
+        return None;
+    }
+    text.parse::<Date>().ok()
+}
+
 /// A value as read from an application file, before it is checked against
 /// the declaration of its fact.
 #[derive(Debug, Clone, PartialEq)]
@@ -167,7 +177,7 @@ impl RawValue {
             }
             (FactType::Text, RawValue::Text(t)) => FactValue::Text(t.clone()),
             (FactType::Date, RawValue::Text(t) | RawValue::Datetime(t)) => {
-                FactValue::Date(t.parse::<Date>().map_err(|_| {
+                FactValue::Date(parse_day(t).ok_or_else(|| {
                     format!(
                         "fact `{}` is a date (YYYY-MM-DD), but the application gives “{t}”",
                         decl.id

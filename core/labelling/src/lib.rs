@@ -30,6 +30,7 @@ pub mod application;
 pub mod applications;
 pub mod condition;
 pub mod evaluation;
+mod explain;
 pub mod facts;
 pub mod fuzz;
 pub mod lifecycle;

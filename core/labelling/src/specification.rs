@@ -352,7 +352,8 @@ pub struct Pin {
     /// The day whose criteria judged (the submission day).
     pub day: Date,
     /// SHA-256 (hex) of the facts declared and the criteria in force that
-    /// day, in a canonical form.
+    /// day (their text, level and condition, not their periods), in a
+    /// canonical form.
     pub digest: String,
 }
 
@@ -399,18 +400,41 @@ impl Specification {
     }
 
     fn digest(&self, criteria: &[&Criterion]) -> String {
-        let mut facts: Vec<&FactDecl> = self.facts.iter().collect();
-        facts.sort_by(|a, b| a.id.cmp(&b.id));
+        // The digest covers what judges an application on the day — the
+        // facts and each criterion's text, level and condition — and not
+        // the periods: ending a criterion's period later does not change
+        // how the days before were judged.
+        #[derive(Serialize)]
+        struct Judging<'a> {
+            id: &'a str,
+            label: &'a str,
+            source: &'a str,
+            level: Level,
+            regional_choice: bool,
+            condition: &'a Condition,
+        }
         #[derive(Serialize)]
         struct Canonical<'a> {
             id: &'a str,
             facts: Vec<&'a FactDecl>,
-            criteria: &'a [&'a Criterion],
+            criteria: Vec<Judging<'a>>,
         }
+        let mut facts: Vec<&FactDecl> = self.facts.iter().collect();
+        facts.sort_by(|a, b| a.id.cmp(&b.id));
         let canonical = Canonical {
             id: &self.id,
             facts,
-            criteria,
+            criteria: criteria
+                .iter()
+                .map(|c| Judging {
+                    id: &c.id,
+                    label: &c.label,
+                    source: &c.source,
+                    level: c.level,
+                    regional_choice: c.regional_choice,
+                    condition: &c.condition,
+                })
+                .collect(),
         };
         // Serialising plain structs and vectors cannot fail.
         let bytes = serde_json::to_vec(&canonical).unwrap_or_default();
