@@ -261,7 +261,11 @@ impl Calibration {
         };
         codes("people.sex", "sex", &self.people.sex);
         codes("people.age_band", "age_band", &self.people.age_band);
-        codes("people.education_level", "education_level", &self.people.education_level);
+        codes(
+            "people.education_level",
+            "education_level",
+            &self.people.education_level,
+        );
         codes(
             "people.education_level_minors",
             "education_level",
@@ -270,18 +274,34 @@ impl Calibration {
         for (age, table) in &self.people.status_by_age {
             codes(&format!("people.status_by_age.{age}"), "status", table);
         }
-        codes("visit.contact_mode", "contact_mode", &self.visit.contact_mode);
-        codes("visit.arrival_channel", "arrival_channel", &self.visit.arrival_channel);
+        codes(
+            "visit.contact_mode",
+            "contact_mode",
+            &self.visit.contact_mode,
+        );
+        codes(
+            "visit.arrival_channel",
+            "arrival_channel",
+            &self.visit.arrival_channel,
+        );
         codes("visit.theme", "theme", &self.visit.theme);
         codes("visit.sub_theme", "theme", &self.visit.sub_theme);
         for (status, table) in &self.visit.theme_factor_by_status {
-            codes(&format!("visit.theme_factor_by_status.{status}"), "theme", table);
+            codes(
+                &format!("visit.theme_factor_by_status.{status}"),
+                "theme",
+                table,
+            );
         }
         codes("visit.services", "service", &self.visit.services);
         for (theme, table) in &self.visit.referrals {
             codes(&format!("visit.referrals.{theme}"), "partner", table);
         }
-        codes("events.event_partners", "partner", &self.events.event_partners);
+        codes(
+            "events.event_partners",
+            "partner",
+            &self.events.event_partners,
+        );
         let types: Weights = self
             .events
             .types
@@ -374,13 +394,18 @@ mod tests {
         else {
             panic!("expected a calibration error");
         };
-        assert!(problems.iter().any(|p| p.contains("`femme`")), "{problems:?}");
+        assert!(
+            problems.iter().any(|p| p.contains("`femme`")),
+            "{problems:?}"
+        );
         assert!(
             problems.iter().any(|p| p.contains("`nogent-sur-seine`")),
             "{problems:?}"
         );
         assert!(
-            problems.iter().any(|p| p.contains("site `nogent` has no file layout")),
+            problems
+                .iter()
+                .any(|p| p.contains("site `nogent` has no file layout")),
             "{problems:?}"
         );
     }

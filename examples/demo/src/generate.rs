@@ -328,13 +328,7 @@ impl<'a> SiteSimulation<'a> {
         }
     }
 
-    fn survey_answer(
-        &self,
-        rng: &mut Rng,
-        year: i16,
-        number: usize,
-        date: Date,
-    ) -> SurveyAnswer {
+    fn survey_answer(&self, rng: &mut Rng, year: i16, number: usize, date: Date) -> SurveyAnswer {
         let survey = &self.calibration.survey;
         let items = self
             .ruleset
@@ -410,8 +404,12 @@ impl<'a> SiteSimulation<'a> {
             .round()
             .clamp(0.0, f64::from(respondents)) as u32;
         let stats = &self.ruleset.statistics;
-        let type_label = stats.label("event_type", &kind.code, start).unwrap_or(&kind.code);
-        let theme_label = stats.label("theme", &themes[0], start).unwrap_or(&themes[0]);
+        let type_label = stats
+            .label("event_type", &kind.code, start)
+            .unwrap_or(&kind.code);
+        let theme_label = stats
+            .label("theme", &themes[0], start)
+            .unwrap_or(&themes[0]);
         Event {
             site: self.site.id.clone(),
             reference: None,
@@ -524,7 +522,11 @@ mod tests {
         let ruleset = Ruleset::champagne_ardenne();
         let registry = Registry::champagne_ardenne();
         let calibration = Calibration::shipped(&ruleset, &registry).unwrap();
-        (generate(&calibration, &registry, &ruleset), registry, ruleset)
+        (
+            generate(&calibration, &registry, &ruleset),
+            registry,
+            ruleset,
+        )
     }
 
     #[test]
@@ -572,7 +574,11 @@ mod tests {
         let mut first = 0usize;
         for v in &data.visits {
             let id = v.visitor.as_deref().unwrap();
-            assert_eq!(v.first_visit, Some(seen.insert((v.site.clone(), id))), "{v:?}");
+            assert_eq!(
+                v.first_visit,
+                Some(seen.insert((v.site.clone(), id))),
+                "{v:?}"
+            );
             first += usize::from(v.first_visit == Some(true));
         }
         let share = first as f64 / data.visits.len() as f64;
@@ -610,7 +616,10 @@ mod tests {
     fn no_visit_falls_on_a_weekend_or_fixed_holiday() {
         let (data, _, _) = demo();
         for v in &data.visits {
-            assert!(!matches!(v.date.weekday(), Weekday::Saturday | Weekday::Sunday));
+            assert!(!matches!(
+                v.date.weekday(),
+                Weekday::Saturday | Weekday::Sunday
+            ));
             assert!(!(v.date.month() == 7 && v.date.day() == 14));
         }
     }

@@ -43,10 +43,7 @@ impl Rng {
 
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
-        let result = self.state[1]
-            .wrapping_mul(5)
-            .rotate_left(7)
-            .wrapping_mul(9);
+        let result = self.state[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
         let t = self.state[1] << 17;
         self.state[2] ^= self.state[0];
         self.state[3] ^= self.state[1];
@@ -183,7 +180,10 @@ mod tests {
             let n = 20_000;
             let sum: u64 = (0..n).map(|_| u64::from(rng.poisson(mean))).sum();
             let observed = sum as f64 / f64::from(n);
-            assert!((observed - mean).abs() < mean * 0.03 + 0.02, "{mean}: {observed}");
+            assert!(
+                (observed - mean).abs() < mean * 0.03 + 0.02,
+                "{mean}: {observed}"
+            );
         }
     }
 }

@@ -14,7 +14,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use em_core::Ruleset;
-use em_core::statistics::{RecordKind, Visit};
+use em_core::statistics::{Record, RecordKind, Visit};
 use jiff::civil::Date;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
@@ -108,7 +108,8 @@ pub fn write_files(
             let answers = data
                 .survey_answers
                 .iter()
-                .filter(|s| s.site == layout.site && s.date.year() == year);
+                .filter(|s| s.site == layout.site && s.date.year() == year)
+                .map(|s| Record::SurveyAnswer(s.clone()));
             let records = json_lines(&path, answers)?;
             files.push(DemoFile {
                 path,
@@ -121,7 +122,11 @@ pub fn write_files(
         let folder = dir.join("events");
         create_dir(&folder)?;
         let path = folder.join(format!("events-{year}.jsonl"));
-        let events = data.events.iter().filter(|e| e.start_date.year() == year);
+        let events = data
+            .events
+            .iter()
+            .filter(|e| e.start_date.year() == year)
+            .map(|e| Record::Event(e.clone()));
         let records = json_lines(&path, events)?;
         files.push(DemoFile {
             path,
@@ -272,8 +277,9 @@ fn visits_xlsx(
                 // Dates are real spreadsheet dates (serial numbers), not text.
                 "date" => {
                     let d = visit.date;
-                    let when = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
-                        .map_err(xlsx_error)?;
+                    let when =
+                        ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+                            .map_err(xlsx_error)?;
                     sheet
                         .write_datetime_with_format(row, col, &when, &date_format)
                         .map_err(xlsx_error)?;
@@ -288,14 +294,13 @@ fn visits_xlsx(
     workbook.save(path).map_err(xlsx_error)
 }
 
-fn json_lines<'a, T: serde::Serialize + 'a>(
-    path: &Path,
-    records: impl Iterator<Item = &'a T>,
-) -> Result<usize, DemoError> {
+/// Writes records one JSON object per line, each tagged with its `kind` as
+/// the published record schema says.
+fn json_lines(path: &Path, records: impl Iterator<Item = Record>) -> Result<usize, DemoError> {
     let mut out = Vec::new();
     let mut count = 0;
     for record in records {
-        serde_json::to_writer(&mut out, record).map_err(|e| DemoError::Write {
+        serde_json::to_writer(&mut out, &record).map_err(|e| DemoError::Write {
             path: path.to_owned(),
             reason: e.to_string(),
         })?;
@@ -320,4 +325,79 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), DemoError> {
             path: path.to_owned(),
             reason: e.to_string(),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::generate;
+    use em_core::Registry;
+
+    /// The first `lines` lines of a file, line ends kept.
+    fn head(path: &Path, lines: usize) -> Vec<u8> {
+        let bytes = fs::read(path).unwrap();
+        let mut out = Vec::new();
+        for line in bytes.split_inclusive(|b| *b == b'\n').take(lines) {
+            out.extend_from_slice(line);
+        }
+        out
+    }
+
+    #[test]
+    fn the_committed_samples_are_the_first_lines_of_the_generated_files() {
+        let ruleset = Ruleset::champagne_ardenne();
+        let registry = Registry::champagne_ardenne();
+        let calibration = Calibration::shipped(&ruleset, &registry).unwrap();
+        let data = generate(&calibration, &registry, &ruleset);
+        let dir = tempfile::tempdir().unwrap();
+        let files = write_files(&data, &calibration, &ruleset, dir.path()).unwrap();
+        // Two visit files per site plus a survey file per site and an event
+        // file per year.
+        assert_eq!(files.len(), 2 * (11 + 11 + 1));
+        let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/samples");
+        let cases = [
+            (
+                "visits/2009/vireux-molhain.csv",
+                "visits-vireux-molhain-2009.csv",
+                7,
+            ),
+            ("visits/2009/reims.csv", "visits-reims-2009.csv", 6),
+            (
+                "survey_answers/2009/epernay.jsonl",
+                "survey_answers.jsonl",
+                5,
+            ),
+            ("events/events-2009.jsonl", "events.jsonl", 5),
+        ];
+        for (generated, sample, lines) in cases {
+            assert!(
+                head(&dir.path().join(generated), lines) == fs::read(samples.join(sample)).unwrap(),
+                "examples/data/samples/{sample} is not the start of {generated}: \
+                 refresh it after changing the generator"
+            );
+        }
+    }
+
+    #[test]
+    fn csv_files_follow_their_sites_conventions() {
+        let ruleset = Ruleset::champagne_ardenne();
+        let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/samples");
+        let vireux = fs::read(samples.join("visits-vireux-molhain-2009.csv")).unwrap();
+        assert!(vireux.starts_with(b"sep=;\r\n"));
+        // "N° de fiche" in Windows-1252: the degree sign is one byte, 0xB0.
+        assert!(vireux[7..].starts_with(b"N\xB0 de fiche;Date;"));
+        let reims = fs::read(samples.join("visits-reims-2009.csv")).unwrap();
+        assert!(reims.starts_with("\u{FEFF}N° de fiche;".as_bytes()));
+        let text = String::from_utf8(reims).unwrap();
+        let first_row = text.lines().nth(1).unwrap();
+        assert!(first_row.contains(";02/01/2009;"), "{first_row}");
+        // Labels, not codes, as a person types them in a spreadsheet.
+        let visit_labels = ruleset.statistics.nomenclature("contact_mode").unwrap();
+        assert!(
+            visit_labels
+                .codes
+                .iter()
+                .any(|c| first_row.contains(&format!(";{};", c.label)))
+        );
+    }
 }

@@ -1,0 +1,172 @@
+//! The command line: subcommands, options and their help texts.
+//!
+//! Help is written for a network coordinator, not a programmer: it says what
+//! each command does for the network's year, in English, with the French
+//! names of the domain (*bilan d'activité*, *Espace métiers*) beside their
+//! meaning.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// `em` — the network of Espaces métiers (job, training and careers-guidance
+/// centres) from a shell.
+///
+/// Import the sites' statistics (visits to the resource centre, satisfaction
+/// survey answers, events), check them against the regional rules, and write
+/// the annual activity report (*bilan d'activité*) per site, per département
+/// and for the region.
+///
+/// Start with `em demo`: it builds a database from the shipped demo data and
+/// writes the full report.
+#[derive(Debug, Parser)]
+#[command(name = "em", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    /// Say more about what is done (-v: steps, -vv: details). The EM_LOG
+    /// variable (e.g. EM_LOG=debug) takes precedence.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create an empty database (one SQLite file) for a network's records.
+    ///
+    /// Safe to run on an existing database: it is brought to the latest
+    /// layout and nothing in it is lost.
+    Init(InitArgs),
+
+    /// Import the records kept by the sites into a database.
+    ///
+    /// Reads CSV files as French spreadsheets write them (`;` separator,
+    /// dd/mm/yyyy dates, UTF-8 or Windows-1252), XLSX workbooks and JSON Lines.
+    /// Every record is checked against the statistics rules in force on its
+    /// day. A file with any bad row is refused as a whole: every problem is
+    /// listed with its file, line, column and reason, and nothing of that
+    /// file is stored. Importing a file a second time adds nothing.
+    Import(ImportArgs),
+
+    /// Write the annual activity report (bilan d'activité) of one year.
+    ///
+    /// Visits and distinct visitors by every dimension, by month, per site, per
+    /// département and for the region, satisfaction rates, events, and the
+    /// comparison with the year before. Small counts are masked.
+    Report(ReportArgs),
+
+    /// Write the JSON Schemas of the records and of the ruleset files.
+    ///
+    /// Sites and other tools use them to check their exports before sending
+    /// them to the regional coordination (coordination régionale).
+    Schema(SchemaArgs),
+
+    /// Build a database from the shipped demo data and write the full report.
+    ///
+    /// The sites, communes and rules are real; the year's visits, survey
+    /// answers and events are generated (visit-level data of real people is
+    /// not public). Runs every step a coordinator would: generates the sites'
+    /// files, imports them, writes the report as HTML, JSON and CSV.
+    Demo(DemoArgs),
+}
+
+/// Options of `em init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The database file to create, e.g. `reseau.sqlite`.
+    pub db: PathBuf,
+}
+
+/// Options of `em import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The database file (created if it does not exist).
+    pub db: PathBuf,
+
+    /// The files to import (.csv, .xlsx, .jsonl).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// The site (Espace métiers) the files belong to, by its identifier in
+    /// the registry (e.g. `sedan`, `saint-dizier`), for files without a site
+    /// column.
+    #[arg(long)]
+    pub site: Option<String>,
+
+    /// What the files hold; guessed from their content when left out.
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
+
+    /// A column mapping (TOML) from the file's own header names to the
+    /// fields of the records, for files whose headers differ from the
+    /// regional template.
+    #[arg(long)]
+    pub mapping: Option<PathBuf>,
+}
+
+/// The kind of records a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    /// Visits to the resource centre (centre de ressources).
+    Visit,
+    /// Answers to the satisfaction survey (questionnaire de satisfaction).
+    #[value(name = "survey_answer")]
+    SurveyAnswer,
+    /// Events organised by a site (animations).
+    Event,
+}
+
+/// Options of `em report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The database file.
+    pub db: PathBuf,
+
+    /// The year of the report, e.g. 2009.
+    #[arg(long)]
+    pub year: i16,
+
+    /// The folder to write the report into.
+    #[arg(long, default_value = "report")]
+    pub out: PathBuf,
+
+    /// The formats to write, separated by commas.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "html,json,csv"
+    )]
+    pub format: Vec<FormatArg>,
+}
+
+/// A format of the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
+pub enum FormatArg {
+    /// A self-contained web page with charts, to read or print.
+    Html,
+    /// The report as data, for other programs.
+    Json,
+    /// One CSV file per table, for spreadsheets.
+    Csv,
+}
+
+/// Options of `em schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// The folder to write the schemas into.
+    #[arg(long, default_value = "schemas")]
+    pub out: PathBuf,
+}
+
+/// Options of `em demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// The folder to write everything into: the generated files, the
+    /// database and the report.
+    #[arg(long, default_value = "demo")]
+    pub out: PathBuf,
+}

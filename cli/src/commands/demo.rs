@@ -1,0 +1,93 @@
+//! `em demo`: the main job on the shipped data, from nothing to a report.
+//!
+//! Generates the sites' files for the demo years (see `examples/data`),
+//! creates a fresh database, imports every file through the same importers
+//! as `em import`, and writes the activity report of the last year, compared
+//! with the year before.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use em_core::{Registry, Ruleset};
+use em_import::{Importer, Mapping};
+
+use crate::args::FormatArg;
+use crate::commands::import::{FileToImport, import_files};
+use crate::error::CliError;
+
+/// Runs the demo into `out` and prints where the report is.
+pub fn run(out: &Path) -> Result<(), CliError> {
+    let _span = tracing::info_span!("demo").entered();
+    let ruleset = Ruleset::champagne_ardenne();
+    let registry = Registry::champagne_ardenne();
+    fs::create_dir_all(out).map_err(|e| CliError::io(out, e))?;
+    let data_dir = out.join("data");
+    let db = out.join("em-demo.sqlite");
+    // A fresh run: the files and database of an earlier demo are replaced,
+    // not added to.
+    if data_dir.exists() {
+        fs::remove_dir_all(&data_dir).map_err(|e| CliError::io(&data_dir, e))?;
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let path = PathBuf::from(format!("{}{suffix}", db.display()));
+        if path.exists() {
+            fs::remove_file(&path).map_err(|e| CliError::io(&path, e))?;
+        }
+    }
+
+    eprintln!("1/3 generating the sites' files (records are made up; see examples/data/README.md)");
+    let (data, files) = em_demo::build(&ruleset, &registry, &data_dir)
+        .map_err(|e| CliError::Input(e.to_string()))?;
+    eprintln!(
+        "    {} visits, {} survey answers, {} events in {} files under {}",
+        data.visits.len(),
+        data.survey_answers.len(),
+        data.events.len(),
+        files.len(),
+        data_dir.display()
+    );
+
+    eprintln!("2/3 importing them into {}", db.display());
+    let mut store = crate::commands::init::open(&db)?;
+    let importer = Importer::new(&ruleset, &registry, &Mapping::default_fr())
+        .map_err(|e| CliError::Input(e.to_string()))?;
+    let to_import: Vec<FileToImport> = files
+        .iter()
+        .map(|f| FileToImport {
+            path: f.path.clone(),
+            site: f.site.clone(),
+            kind: Some(f.kind),
+        })
+        .collect();
+    let summary = import_files(&mut store, &importer, &to_import)?;
+    if summary.refused > 0 {
+        return Err(CliError::Input(format!(
+            "{} demo file(s) were refused: the generator and the importers disagree",
+            summary.refused
+        )));
+    }
+
+    let year = *data
+        .years
+        .last()
+        .ok_or_else(|| CliError::Input("the demo simulates no year".to_owned()))?;
+    eprintln!("3/3 writing the activity report (bilan d'activité) of {year}");
+    let report = crate::commands::report::build(&store, &registry, &ruleset, year)?;
+    let report_dir = out.join("report");
+    let written = crate::commands::report::write(
+        &report,
+        &report_dir,
+        &[FormatArg::Html, FormatArg::Json, FormatArg::Csv],
+    )?;
+    let html = written
+        .html
+        .ok_or_else(|| CliError::Input("the HTML report was not written".to_owned()))?;
+    println!("report: {}", html.display());
+    println!(
+        "        also {} and {}",
+        report_dir.join("report.json").display(),
+        report_dir.join("csv").display()
+    );
+    println!("database: {}", db.display());
+    Ok(())
+}

@@ -1,0 +1,36 @@
+//! One module per subcommand; [`run`] dispatches to them.
+
+pub mod demo;
+pub mod import;
+pub mod init;
+pub mod report;
+pub mod schema;
+
+use crate::args::Command;
+use crate::error::CliError;
+
+/// Runs one subcommand.
+pub fn run(command: Command) -> Result<(), CliError> {
+    match command {
+        Command::Init(args) => init::run(&args.db),
+        Command::Schema(args) => {
+            for path in schema::run(&args.out)? {
+                println!("{}", path.display());
+            }
+            Ok(())
+        }
+        Command::Demo(args) => demo::run(&args.out),
+        Command::Import(args) => import::run(&args),
+        Command::Report(args) => {
+            let written = report::run(&args.db, args.year, &args.out, &args.format)?;
+            for path in &written.files {
+                tracing::info!(path = %path.display(), "written");
+            }
+            match &written.html {
+                Some(html) => println!("report written: {}", html.display()),
+                None => println!("report written in {}", args.out.display()),
+            }
+            Ok(())
+        }
+    }
+}

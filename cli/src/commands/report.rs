@@ -1,0 +1,127 @@
+//! `em report`: the annual activity report (*bilan d'activité*) of a year.
+//!
+//! Scans the year's records (and the year before's, for the comparison) out
+//! of the store into the core's aggregator, builds the masked report and
+//! writes it in the formats asked for.
+
+use std::path::{Path, PathBuf};
+
+use em_core::activity::{ActivityReport, Aggregates, Aggregator};
+use em_core::{Registry, Ruleset};
+use em_store::Store;
+use jiff::civil::Date;
+
+use crate::args::FormatArg;
+use crate::error::CliError;
+
+/// What `em report` wrote.
+#[derive(Debug, Clone)]
+pub struct Written {
+    /// The HTML page, if HTML was asked for.
+    pub html: Option<PathBuf>,
+    /// Every file written.
+    pub files: Vec<PathBuf>,
+}
+
+/// Aggregates one year of the store, or `None` if it holds no record of
+/// that year.
+fn aggregate(
+    store: &Store,
+    registry: &Registry,
+    ruleset: &Ruleset,
+    year: i16,
+) -> Result<Option<Aggregates>, CliError> {
+    let bad_year = || CliError::Usage(format!("{year} is not a year the report can cover"));
+    let from = Date::new(year, 1, 1).map_err(|_| bad_year())?;
+    let to = Date::new(year, 12, 31).map_err(|_| bad_year())?;
+    let mut aggregator =
+        Aggregator::new(registry, ruleset, year).map_err(|e| CliError::Input(e.to_string()))?;
+    let store_error = |e: em_store::StoreError| CliError::Input(format!("reading the store: {e}"));
+    let mut records = store
+        .scan_visits(from, to, |v| aggregator.add_visit(v))
+        .map_err(store_error)?;
+    records += store
+        .scan_survey_answers(from, to, |s| aggregator.add_survey_answer(s))
+        .map_err(store_error)?;
+    records += store
+        .scan_events(from, to, |e| aggregator.add_event(e))
+        .map_err(store_error)?;
+    tracing::info!(year, records, "records aggregated");
+    Ok((records > 0).then(|| aggregator.finish()))
+}
+
+/// Builds the activity report of `year`, compared with the year before
+/// when the store holds it.
+pub fn build(
+    store: &Store,
+    registry: &Registry,
+    ruleset: &Ruleset,
+    year: i16,
+) -> Result<ActivityReport, CliError> {
+    let _span = tracing::info_span!("report", year).entered();
+    let current = aggregate(store, registry, ruleset, year)?.ok_or_else(|| {
+        CliError::Input(format!(
+            "the database holds no record of {year}: import the sites' files first (em import)"
+        ))
+    })?;
+    let previous = aggregate(store, registry, ruleset, year - 1)?;
+    ActivityReport::build(registry, ruleset, year, &current, previous.as_ref())
+        .map_err(|e| CliError::Input(e.to_string()))
+}
+
+/// Runs `em report`.
+pub fn run(db: &Path, year: i16, out: &Path, formats: &[FormatArg]) -> Result<Written, CliError> {
+    let ruleset = Ruleset::champagne_ardenne();
+    let registry = Registry::champagne_ardenne();
+    let store = crate::commands::init::open(db)?;
+    let report = build(&store, &registry, &ruleset, year)?;
+    write(&report, out, formats)
+}
+
+/// Writes the report into `out` in every format asked for.
+pub fn write(
+    report: &ActivityReport,
+    out: &Path,
+    formats: &[FormatArg],
+) -> Result<Written, CliError> {
+    let _span = tracing::info_span!("report_write", year = report.year).entered();
+    std::fs::create_dir_all(out).map_err(|e| CliError::io(out, e))?;
+    let render_error = |e: em_render::RenderError| CliError::Input(e.to_string());
+    let put = |path: PathBuf, text: &str, files: &mut Vec<PathBuf>| {
+        std::fs::write(&path, text).map_err(|e| CliError::io(&path, e))?;
+        files.push(path);
+        Ok::<(), CliError>(())
+    };
+    let mut written = Written {
+        html: None,
+        files: Vec::new(),
+    };
+    for format in formats {
+        match format {
+            FormatArg::Html => {
+                let path = out.join("index.html");
+                let html = em_render::activity_report_to_html(report).map_err(render_error)?;
+                put(path.clone(), &html, &mut written.files)?;
+                written.html = Some(path);
+            }
+            FormatArg::Json => {
+                let json = em_render::to_json(report).map_err(render_error)?;
+                put(out.join("report.json"), &json, &mut written.files)?;
+            }
+            FormatArg::Csv => {
+                let dir = out.join("csv");
+                // Tables of an earlier run that this one no longer has must
+                // not linger beside the new ones.
+                if dir.exists() {
+                    std::fs::remove_dir_all(&dir).map_err(|e| CliError::io(&dir, e))?;
+                }
+                std::fs::create_dir_all(&dir).map_err(|e| CliError::io(&dir, e))?;
+                let options = em_render::Options::for_report(report);
+                for file in em_render::to_csv_files(&report.to_document(), &options) {
+                    put(dir.join(&file.name), &file.content, &mut written.files)?;
+                }
+            }
+        }
+    }
+    Ok(written)
+}

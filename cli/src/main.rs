@@ -1,0 +1,27 @@
+//! The `em` command: the network of Espaces métiers from a shell.
+//!
+//! `main` parses the command line, sets up the logs and hands each
+//! subcommand to its module under [`commands`]; every error comes back as a
+//! [`error::CliError`], printed on standard error with the exit code it
+//! stands for.
+
+mod args;
+mod commands;
+mod error;
+mod logging;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    logging::init(cli.verbose);
+    match commands::run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
