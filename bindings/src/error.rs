@@ -114,6 +114,38 @@ pub enum EmError {
         /// Every problem found.
         problems: Vec<Problem>,
     },
+    /// A labelling evaluation or step is refused.
+    #[error("{message}")]
+    Labelling {
+        /// A sentence for people.
+        message: String,
+        /// Every problem found.
+        problems: Vec<Problem>,
+    },
+    /// A meeting, a calendar, an arbitration or a plan is refused.
+    #[error("{message}")]
+    Governance {
+        /// A sentence for people.
+        message: String,
+        /// Every problem found.
+        problems: Vec<Problem>,
+    },
+    /// A territory computation is refused.
+    #[error("{message}")]
+    Territory {
+        /// A sentence for people.
+        message: String,
+        /// Every problem found.
+        problems: Vec<Problem>,
+    },
+    /// A plugin could not be loaded or failed while running.
+    #[error("{message}")]
+    Plugin {
+        /// A sentence for people.
+        message: String,
+        /// Every problem found.
+        problems: Vec<Problem>,
+    },
 }
 
 impl EmError {

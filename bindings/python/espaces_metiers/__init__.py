@@ -34,6 +34,8 @@ from ._errors import (
     StoreError,
     TerritoryError,
 )
+from ._governance import Governance
+from ._labelling import Applications, Labelling
 from ._network import (
     FORMATS,
     ActivityReport,
@@ -66,6 +68,9 @@ __all__ = [
     "FORMATS",
     "SCHEMA_VERSION",
     "ActivityReport",
+    "Applications",
+    "Governance",
+    "Labelling",
     "Counts",
     "ImportInfo",
     "ImportSummary",

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from . import _native as _n
 from ._convert import DateLike, RecordsLike, iso, records_json
 from ._errors import raise_from_native
 from ._rules import PathLike, Registry, Ruleset
+
+if TYPE_CHECKING:
+    from ._labelling import Applications
 
 Counts = _n.Counts
 ImportInfo = _n.ImportInfo
@@ -200,6 +203,13 @@ class Network:
             return ActivityReport(self._native.activity_report(year, compare))
         except _n.EmError as e:
             raise_from_native(e)
+
+    @property
+    def applications(self) -> "Applications":
+        """The labelling applications and CTEM candidacies of the network."""
+        from ._labelling import Applications
+
+        return Applications(self._native)
 
     def __repr__(self) -> str:
         return f"Network({self.path!r})"

@@ -1,0 +1,145 @@
+"""Governance: meetings, compliance, calendar, arbitration and plans."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
+
+from . import _native as _n
+from ._convert import DateLike, iso, records_json
+from ._errors import raise_from_native
+from ._rules import Registry, Ruleset
+
+Json = Dict[str, Any]
+
+
+def _dumps(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return records_json(value) if isinstance(value, (list, tuple)) else json.dumps(value, default=str)
+
+
+class Governance:
+    """The rules of the network's bodies (Commission, technical and steering
+    committees) over a registry's sites.
+
+    Inputs are dicts and lists in the shapes of ``examples/governance/``
+    (or JSON text); results are dicts."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, ruleset: Optional[Ruleset] = None, registry: Optional[Registry] = None) -> None:
+        try:
+            self._native = _n.Governance(
+                ruleset._native if ruleset else None, registry._native if registry else None
+            )
+        except _n.EmError as e:
+            raise_from_native(e)
+
+    def record_meeting(self, meeting: Mapping[str, Any]) -> Json:
+        """Checks a meeting against the rules: the recorded meeting with its
+        ``warnings`` and ``explanation``; a meeting breaking a rule raises
+        :class:`GovernanceError` listing every breach (``field``, ``reason``)."""
+        try:
+            data: Json = json.loads(self._native.record_meeting(_dumps(meeting)))
+        except _n.EmError as e:
+            raise_from_native(e)
+        return data
+
+    def compliance(self, meetings: Iterable[Mapping[str, Any]], year: int) -> Json:
+        """The compliance table of ``year``: one line per required meeting of
+        each body and site, ``status`` saying whether it was held in time."""
+        try:
+            data: Json = json.loads(self._native.compliance(_dumps(list(meetings)), year))
+        except _n.EmError as e:
+            raise_from_native(e)
+        return data
+
+    def calendar(
+        self,
+        year: int,
+        site: Optional[str] = None,
+        meetings: Sequence[Mapping[str, Any]] = (),
+    ) -> Json:
+        """The calendar of ``year`` (of one site and the region's items)."""
+        try:
+            data: Json = json.loads(self._native.calendar(year, site, _dumps(list(meetings))))
+        except _n.EmError as e:
+            raise_from_native(e)
+        return data
+
+    def calendar_ics(
+        self,
+        year: int,
+        site: Optional[str] = None,
+        meetings: Sequence[Mapping[str, Any]] = (),
+    ) -> str:
+        """The same calendar as an iCalendar text."""
+        try:
+            return self._native.calendar_ics(year, site, _dumps(list(meetings)))
+        except _n.EmError as e:
+            raise_from_native(e)
+
+    def arbitrate(
+        self, roadmap: Mapping[str, Any], site: str, proposals: Sequence[Mapping[str, Any]]
+    ) -> Json:
+        """The recommended plan of ``site``: which proposals are ``kept``, and
+        every proposal's outcome with its explanation."""
+        try:
+            data: Json = json.loads(
+                self._native.arbitrate(_dumps(roadmap), site, _dumps(list(proposals)))
+            )
+        except _n.EmError as e:
+            raise_from_native(e)
+        return data
+
+    def arbitrate_network(
+        self, roadmap: Mapping[str, Any], proposals: Sequence[Mapping[str, Any]]
+    ) -> List[Json]:
+        """Every site's recommendation: rows ``{site, recommendation, error}``."""
+        try:
+            rows: List[Json] = json.loads(
+                self._native.arbitrate_network(_dumps(roadmap), _dumps(list(proposals)))
+            )
+        except _n.EmError as e:
+            raise_from_native(e)
+        return rows
+
+    def decide(
+        self,
+        roadmap: Mapping[str, Any],
+        proposals: Sequence[Mapping[str, Any]],
+        recommendation: Mapping[str, Any],
+        decisions: Sequence[Mapping[str, Any]] = (),
+        decided_by: Optional[str] = None,
+    ) -> Json:
+        """The steering committee's decision: ``{plan, journal_record}``."""
+        try:
+            data: Json = json.loads(
+                self._native.decide(
+                    _dumps(roadmap),
+                    _dumps(list(proposals)),
+                    _dumps(recommendation),
+                    _dumps(list(decisions)),
+                    decided_by,
+                )
+            )
+        except _n.EmError as e:
+            raise_from_native(e)
+        return data
+
+    def transmit(self, plan: Mapping[str, Any], day: DateLike) -> Json:
+        """Transmits an arbitrated plan to the Region: ``{plan, journal_record}``."""
+        try:
+            data: Json = json.loads(self._native.transmit(_dumps(plan), iso(day)))
+        except _n.EmError as e:
+            raise_from_native(e)
+        return data
+
+    def region_view(self, year: int, plans: Sequence[Mapping[str, Any]]) -> Json:
+        """Every site's plan of ``year`` against its envelope and the budget."""
+        try:
+            data: Json = json.loads(self._native.region_view(year, _dumps(list(plans))))
+        except _n.EmError as e:
+            raise_from_native(e)
+        return data

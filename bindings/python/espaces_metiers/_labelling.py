@@ -1,0 +1,159 @@
+"""Labelling: judge an application, take the steps of its life."""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+from typing import Any, Dict, List, Mapping, Optional
+
+from . import _native as _n
+from ._convert import DateLike, iso
+from ._errors import ArgumentError, raise_from_native
+from ._rules import PathLike, Ruleset
+
+Json = Dict[str, Any]
+
+
+class Labelling:
+    """The labelling rules (the regional specification) of a ruleset."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, ruleset: Optional[Ruleset] = None) -> None:
+        try:
+            self._native = _n.Labelling(ruleset._native if ruleset else None)
+        except _n.EmError as e:
+            raise_from_native(e)
+
+    def check_application(self, text: str, format: str = "toml") -> Json:
+        """Judges an application's text (``toml`` or ``json``) against the
+        specification in force on its submission day: ``outcome``,
+        ``summary`` and every criterion with its ``explanation``.
+
+        A malformed file raises :class:`LabellingError` listing every
+        problem with its path, line and column."""
+        try:
+            data: Json = json.loads(self._native.check_application(text, format, None))
+        except _n.EmError as e:
+            raise_from_native(e)
+        return data
+
+    def check_application_file(self, path: PathLike) -> Json:
+        """Judges an application file; its extension gives the format."""
+        path = pathlib.Path(os.fspath(path))
+        fmt = path.suffix.lstrip(".").lower()
+        if fmt not in ("toml", "json"):
+            raise ArgumentError(f"{path.name}: not a .toml or .json file")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as e:
+            from ._errors import FileAccessError, Problem
+
+            raise FileAccessError(str(e), [Problem(reason=str(e), file=str(path))]) from None
+        try:
+            data: Json = json.loads(self._native.check_application(text, fmt, path.name))
+        except _n.EmError as e:
+            raise_from_native(e)
+        return data
+
+    def explain_application(self, text: str, format: str = "toml") -> str:
+        """The evaluation as a text for a reader, one line per criterion."""
+        try:
+            return self._native.explain_application(text, format)
+        except _n.EmError as e:
+            raise_from_native(e)
+
+
+class Applications:
+    """The applications and CTEM candidacies of a network, each step
+    recorded in its hash-chained journal."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, network_native: _n.Network) -> None:
+        self._native = network_native
+
+    def advance(
+        self,
+        application_id: str,
+        command: Mapping[str, Any],
+        *,
+        role: str,
+        actor: str,
+        day: DateLike,
+        reason: str = "",
+    ) -> Json:
+        """Takes a step (``{"action": "submit"}``, ``{"action": "draft",
+        "document": {...}}``...) on an application, as ``role`` on ``day``;
+        returns the application after it."""
+        try:
+            data: Json = json.loads(
+                self._native.advance_application(
+                    application_id, role, actor, iso(day), reason, json.dumps(command)
+                )
+            )
+        except _n.EmError as e:
+            raise_from_native(e)
+        return data
+
+    def show(self, application_id: str) -> Json:
+        """An application (``subject``) and its ``history``."""
+        try:
+            data: Json = json.loads(self._native.application(application_id))
+        except _n.EmError as e:
+            raise_from_native(e)
+        return data
+
+    def list(self, day: DateLike) -> List[Json]:
+        """Every application with where it stands on ``day``."""
+        try:
+            rows: List[Json] = json.loads(self._native.applications(iso(day)))
+        except _n.EmError as e:
+            raise_from_native(e)
+        return rows
+
+    def advance_candidacy(
+        self,
+        candidacy_id: str,
+        command: Mapping[str, Any],
+        *,
+        role: str,
+        actor: str,
+        day: DateLike,
+        reason: str = "",
+    ) -> Json:
+        """Takes a step on a CTEM candidacy (``{"action": "propose",
+        "candidate": {...}}``, ``{"action": "hire"}``...)."""
+        try:
+            data: Json = json.loads(
+                self._native.advance_candidacy(
+                    candidacy_id, role, actor, iso(day), reason, json.dumps(command)
+                )
+            )
+        except _n.EmError as e:
+            raise_from_native(e)
+        return data
+
+    def show_candidacy(self, candidacy_id: str) -> Json:
+        """A candidacy (``subject``) and its ``history``."""
+        try:
+            data: Json = json.loads(self._native.candidacy(candidacy_id))
+        except _n.EmError as e:
+            raise_from_native(e)
+        return data
+
+    def candidacies(self) -> List[Json]:
+        """Every candidacy."""
+        try:
+            rows: List[Json] = json.loads(self._native.candidacies())
+        except _n.EmError as e:
+            raise_from_native(e)
+        return rows
+
+    def verify_journal(self) -> int:
+        """Checks the journal's hash chain; returns its number of entries."""
+        try:
+            return self._native.verify_journal()
+        except _n.EmError as e:
+            raise_from_native(e)

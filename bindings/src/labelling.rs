@@ -1,0 +1,248 @@
+//! Labelling from Python: judge an application file against the
+//! specification in force on its submission day, and take the steps of an
+//! application's and a candidacy's life, recorded in the network's journal.
+
+use std::sync::Arc;
+
+use em_labelling::applications::{Applications, ServiceError};
+use em_labelling::{
+    ApplicationErrors, CandidacyCommand, CheckError, Command, Context, Format, LabellingRules, Role,
+};
+use serde::Serialize;
+
+use crate::convert;
+use crate::error::{EmError, Problem};
+use crate::json;
+use crate::network::Network;
+use crate::ruleset::Ruleset;
+
+fn labelling_error(message: String, problems: Vec<Problem>) -> EmError {
+    EmError::Labelling { message, problems }
+}
+
+fn application_problems(file: &str, errors: &ApplicationErrors) -> Vec<Problem> {
+    errors
+        .0
+        .iter()
+        .map(|e| Problem {
+            file: Some(file.to_owned()),
+            path: (!e.path.is_empty()).then(|| e.path.clone()),
+            line: e.line.map(|l| l as u64),
+            column: e.column.map(|c| c as u64),
+            field: None,
+            reason: e.reason.clone(),
+        })
+        .collect()
+}
+
+fn check_error(file: &str, e: CheckError) -> EmError {
+    match &e {
+        CheckError::Application(errors) => labelling_error(
+            e.to_string().trim_end().to_owned(),
+            application_problems(file, errors),
+        ),
+        CheckError::NotSubmitted => labelling_error(
+            e.to_string(),
+            vec![Problem {
+                file: Some(file.to_owned()),
+                field: Some("submitted".to_owned()),
+                ..Problem::reason(e.to_string())
+            }],
+        ),
+        CheckError::NotInForce(_) => labelling_error(
+            e.to_string(),
+            vec![Problem {
+                file: Some(file.to_owned()),
+                ..Problem::reason(e.to_string())
+            }],
+        ),
+    }
+}
+
+fn service_error(e: ServiceError) -> EmError {
+    let message = e.to_string();
+    match e {
+        ServiceError::Unknown { kind, .. } => EmError::not_found(kind, message),
+        ServiceError::BadId(_) => EmError::argument("id", message),
+        ServiceError::Store(s) => s.into(),
+        ServiceError::Application(em_labelling::roles::TransitionError::Document(errors))
+        | ServiceError::Candidacy(em_labelling::roles::TransitionError::Document(errors)) => {
+            labelling_error(message, application_problems("document", &errors))
+        }
+        _ => labelling_error(message.clone(), vec![Problem::reason(message)]),
+    }
+}
+
+fn parse_format(format: &str) -> Result<Format, EmError> {
+    Format::from_extension(format)
+        .ok_or_else(|| EmError::argument("format", format!("`{format}` is not `toml` or `json`")))
+}
+
+/// The labelling rules of a ruleset.
+#[derive(Debug, uniffi::Object)]
+pub struct Labelling {
+    rules: LabellingRules,
+}
+
+impl Labelling {
+    fn rules_of(ruleset: &Ruleset) -> Result<LabellingRules, EmError> {
+        Ok(LabellingRules::from_ruleset(ruleset.core())?)
+    }
+}
+
+#[uniffi::export]
+impl Labelling {
+    /// The labelling rules of `ruleset` (the shipped one when not given).
+    #[uniffi::constructor]
+    pub fn new(ruleset: Option<Arc<Ruleset>>) -> Result<Arc<Labelling>, EmError> {
+        let ruleset = ruleset.unwrap_or_else(Ruleset::shipped);
+        Ok(Arc::new(Labelling {
+            rules: Labelling::rules_of(&ruleset)?,
+        }))
+    }
+
+    /// Judges an application file's text (`format`: `toml` or `json`)
+    /// against the specification in force on its submission day; returns
+    /// the evaluation (every criterion with its explanation) as JSON.
+    pub fn check_application(
+        &self,
+        text: String,
+        format: String,
+        file_name: Option<String>,
+    ) -> Result<String, EmError> {
+        let _span = tracing::info_span!("binding.check_application").entered();
+        let file = file_name.unwrap_or_else(|| format!("<application.{format}>"));
+        let format = parse_format(&format)?;
+        let evaluation = em_labelling::check_application(&self.rules, &text, format)
+            .map_err(|e| check_error(&file, e))?;
+        json::write(&evaluation)
+    }
+
+    /// The evaluation of an application as a text for a reader.
+    pub fn explain_application(&self, text: String, format: String) -> Result<String, EmError> {
+        let file = format!("<application.{format}>");
+        let format = parse_format(&format)?;
+        em_labelling::check_application(&self.rules, &text, format)
+            .map(|e| e.to_text())
+            .map_err(|e| check_error(&file, e))
+    }
+}
+
+fn context(role: &str, actor: String, day: &str, reason: String) -> Result<Context, EmError> {
+    Ok(Context {
+        role: role
+            .parse::<Role>()
+            .map_err(|e| EmError::argument("role", e.to_string()))?,
+        actor,
+        day: convert::date("day", day)?,
+        reason,
+    })
+}
+
+#[derive(Serialize)]
+struct Shown<A, H> {
+    subject: A,
+    history: H,
+}
+
+#[uniffi::export]
+impl Network {
+    /// Takes a step on application `id` — `command_json` is the step, e.g.
+    /// `{"action": "submit"}` or `{"action": "draft", "document": {...}}` —
+    /// taken by `role` (`host_structure`, `regional_coordination`,
+    /// `commission`, `region`) on `day`; records it in the journal and
+    /// returns the application after it, as JSON.
+    pub fn advance_application(
+        &self,
+        id: String,
+        role: String,
+        actor: String,
+        day: String,
+        reason: String,
+        command_json: String,
+    ) -> Result<String, EmError> {
+        let _span = tracing::info_span!("binding.advance_application").entered();
+        let ctx = context(&role, actor, &day, reason)?;
+        let command: Command = json::parse("command", &command_json)?;
+        let rules = Labelling::rules_of(&self.ruleset)?;
+        let mut store = self.store();
+        let application = Applications::new(&mut store, &rules)
+            .advance(&id, &ctx, jiff::Timestamp::now(), &command)
+            .map_err(service_error)?;
+        json::write(&application)
+    }
+
+    /// Application `id` and its history, as JSON
+    /// (`{"subject": ..., "history": [...]}`).
+    pub fn application(&self, id: String) -> Result<String, EmError> {
+        let rules = Labelling::rules_of(&self.ruleset)?;
+        let mut store = self.store();
+        let (subject, history) = Applications::new(&mut store, &rules)
+            .show(&id)
+            .map_err(service_error)?;
+        json::write(&Shown { subject, history })
+    }
+
+    /// Every application with where it stands on `day`, as JSON rows.
+    pub fn applications(&self, day: String) -> Result<String, EmError> {
+        let day = convert::date("day", &day)?;
+        let rules = Labelling::rules_of(&self.ruleset)?;
+        let mut store = self.store();
+        let list = Applications::new(&mut store, &rules)
+            .list(day)
+            .map_err(service_error)?;
+        json::write(&list)
+    }
+
+    /// Takes a step on the CTEM candidacy `id` (e.g. `{"action":
+    /// "propose", "candidate": {...}}`), returns the candidacy as JSON.
+    pub fn advance_candidacy(
+        &self,
+        id: String,
+        role: String,
+        actor: String,
+        day: String,
+        reason: String,
+        command_json: String,
+    ) -> Result<String, EmError> {
+        let _span = tracing::info_span!("binding.advance_candidacy").entered();
+        let ctx = context(&role, actor, &day, reason)?;
+        let command: CandidacyCommand = json::parse("command", &command_json)?;
+        let rules = Labelling::rules_of(&self.ruleset)?;
+        let mut store = self.store();
+        let candidacy = Applications::new(&mut store, &rules)
+            .advance_candidacy(&id, &ctx, jiff::Timestamp::now(), &command)
+            .map_err(service_error)?;
+        json::write(&candidacy)
+    }
+
+    /// Candidacy `id` and its history, as JSON.
+    pub fn candidacy(&self, id: String) -> Result<String, EmError> {
+        let rules = Labelling::rules_of(&self.ruleset)?;
+        let mut store = self.store();
+        let (subject, history) = Applications::new(&mut store, &rules)
+            .show_candidacy(&id)
+            .map_err(service_error)?;
+        json::write(&Shown { subject, history })
+    }
+
+    /// Every candidacy, as JSON rows.
+    pub fn candidacies(&self) -> Result<String, EmError> {
+        let rules = Labelling::rules_of(&self.ruleset)?;
+        let mut store = self.store();
+        let list = Applications::new(&mut store, &rules)
+            .list_candidacies()
+            .map_err(service_error)?;
+        json::write(&list)
+    }
+
+    /// Checks the journal's hash chain; returns how many entries it holds.
+    pub fn verify_journal(&self) -> Result<u64, EmError> {
+        let rules = Labelling::rules_of(&self.ruleset)?;
+        let mut store = self.store();
+        let verified = Applications::new(&mut store, &rules)
+            .verify()
+            .map_err(|e| labelling_error(e.to_string(), vec![Problem::reason(e.to_string())]))?;
+        Ok(verified.entries)
+    }
+}
