@@ -87,6 +87,8 @@ pub struct WhiteZone {
     pub distance_km: f64,
     /// Identifier of the nearest site, if any.
     pub nearest_site: Option<String>,
+    /// Why it is a white zone, in a sentence.
+    pub explanation: String,
 }
 
 /// Coverage of the whole territory under a set of rules.
@@ -253,6 +255,7 @@ impl Territory {
                     population: c.population,
                     distance_km,
                     nearest_site: site.map(|s| s.id.clone()),
+                    explanation: explanation.clone(),
                 });
             }
             list.push(CommuneCoverage {

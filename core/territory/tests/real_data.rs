@@ -151,6 +151,11 @@ fn white_zones_come_largest_first_and_are_all_beyond_the_threshold() {
             || (w[0].population == w[1].population && w[0].code < w[1].code)
     }));
     assert!(zones.iter().all(|z| z.distance_km > rules.white_zone_km));
+    assert!(
+        zones[0]
+            .explanation
+            .contains("beyond the white-zone threshold of 30.0 km")
+    );
     let count = coverage.communes.iter().filter(|c| c.white_zone).count();
     assert_eq!(zones.len(), count);
     assert!(coverage.explanation.contains(&zones[0].name));
