@@ -34,7 +34,7 @@ impl Row for ByteRow<'_> {
     fn cell(&self, index: usize) -> Cell<'_> {
         match self.0.get(index).map(std::str::from_utf8) {
             None => Cell::Empty,
-            Some(Ok(text)) if text.is_empty() => Cell::Empty,
+            Some(Ok("")) => Cell::Empty,
             Some(Ok(text)) => Cell::Text(text),
             // The text was checked or decoded to UTF-8 before parsing, so
             // this is only reached through a defect; it is reported, not

@@ -4,7 +4,9 @@
 
 use std::io::{BufRead, BufReader, Read};
 
-use em_core::statistics::Record;
+use em_core::statistics::{Record, RecordKind};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::pipeline::Pipeline;
 use crate::report::Location;
@@ -49,29 +51,73 @@ pub(crate) fn import<R: Read>(
         if number == 1 {
             text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
         }
+        while let [rest @ .., b'\n' | b'\r'] = text {
+            text = rest;
+        }
         if text.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let mut deserializer = serde_json::Deserializer::from_slice(text);
-        let parsed: Result<Record, _> = serde_path_to_error::deserialize(&mut deserializer);
-        let built = match parsed {
-            Ok(record) => match deserializer.end() {
-                Ok(()) => Ok((record, Vec::new())),
-                Err(e) => Err(vec![problem(e.to_string())]),
-            },
-            Err(e) => {
-                let path = e.path().to_string();
-                Err(vec![CellProblem {
-                    column: None,
-                    field: (path != ".").then_some(path),
-                    reason: e.into_inner().to_string(),
-                }])
-            }
-        };
-        pipeline.row(Location::Line(number), built)?;
+        pipeline.row(Location::Line(number), parse(text))?;
         progress.tick(pipeline.rows_read());
     }
     Ok(())
+}
+
+/// One line's record. The line is parsed to a JSON value first, then the
+/// record of its `kind` is read from the value, so that a refused field is
+/// named by its path (`date`, `items.welcome`), which serde loses inside a
+/// tagged enum.
+fn parse(text: &[u8]) -> Result<(Record, Vec<CellProblem>), Vec<CellProblem>> {
+    let value: Value = serde_json::from_slice(text).map_err(|e| vec![problem(syntax(&e))])?;
+    let Value::Object(mut object) = value else {
+        return Err(vec![problem(
+            "the line is not a JSON object: each line holds one record".into(),
+        )]);
+    };
+    let kind = match object.remove("kind") {
+        Some(Value::String(kind)) => kind.parse::<RecordKind>().map_err(|reason| {
+            vec![CellProblem {
+                column: None,
+                field: Some("kind".into()),
+                reason,
+            }]
+        })?,
+        _ => {
+            return Err(vec![CellProblem {
+                column: None,
+                field: Some("kind".into()),
+                reason: "a record needs a `kind`: visit, survey_answer or event".into(),
+            }]);
+        }
+    };
+    let value = Value::Object(object);
+    let record = match kind {
+        RecordKind::Visit => read(value).map(Record::Visit),
+        RecordKind::SurveyAnswer => read(value).map(Record::SurveyAnswer),
+        RecordKind::Event => read(value).map(Record::Event),
+    }?;
+    Ok((record, Vec::new()))
+}
+
+fn read<T: DeserializeOwned>(value: Value) -> Result<T, Vec<CellProblem>> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        vec![CellProblem {
+            column: None,
+            field: (path != "." && path != "?").then_some(path),
+            reason: e.into_inner().to_string(),
+        }]
+    })
+}
+
+/// serde_json's message, with the position inside the line given as a
+/// column only (the line is the file's, already in the location).
+fn syntax(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    let bare = message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(head, _)| head);
+    format!("{bare} (column {})", e.column())
 }
 
 fn problem(reason: String) -> CellProblem {

@@ -581,8 +581,8 @@ mod tests {
             compiled.field(RecordKind::SurveyAnswer, "items.welcome"),
         );
         assert_eq!(
-            compiled.site("Charleville-Mézières", &mut buf).is_some(),
-            true
+            compiled.site("Charleville-Mézières", &mut buf),
+            Some("charleville-mezieres")
         );
     }
 

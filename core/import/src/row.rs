@@ -73,7 +73,7 @@ impl Layout {
                 (score, kind)
             })
             .collect();
-        scores.sort_by(|a, b| b.0.cmp(&a.0));
+        scores.sort_by_key(|s| std::cmp::Reverse(s.0));
         (scores[0].0 > 0 && scores[0].0 > scores[1].0).then_some(scores[0].1)
     }
 

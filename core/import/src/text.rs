@@ -11,10 +11,7 @@ use jiff::civil::Date;
 /// `2009-03-12T14:30:00`) is ignored.
 pub fn parse_date(text: &str) -> Result<Date, String> {
     let trimmed = text.trim();
-    let day_part = trimmed
-        .split(|c: char| c == ' ' || c == 'T')
-        .next()
-        .unwrap_or_default();
+    let day_part = trimmed.split([' ', 'T']).next().unwrap_or_default();
     let parts: Vec<&str> = day_part.split(['/', '-', '.']).collect();
     let refuse =
         || format!("`{trimmed}` is not a date: write it dd/mm/yyyy (12/03/2009) or yyyy-mm-dd");

@@ -1,0 +1,81 @@
+//! JSON Lines: the serde form of em-core's records, strictly.
+
+use em_core::{Registry, Ruleset};
+use em_import::{Format, ImportOptions, ImportReport, Importer, Mapping, Outcome};
+use em_store::Store;
+
+fn import(store: &mut Store, text: &str) -> ImportReport {
+    let (ruleset, registry) = (Ruleset::champagne_ardenne(), Registry::champagne_ardenne());
+    Importer::new(&ruleset, &registry, &Mapping::default_fr())
+        .unwrap()
+        .import_bytes(
+            store,
+            "records.jsonl",
+            Format::JsonLines,
+            text.as_bytes(),
+            ImportOptions::default(),
+        )
+        .unwrap()
+}
+
+const GOOD: &str = r#"{"kind":"visit","site":"sedan","date":"2009-03-12","contact_mode":"in_person","themes":["guidance"]}
+
+{"kind":"survey_answer","site":"sedan","date":"2009-03-12","items":{"welcome":4},"would_recommend":true}
+{"kind":"event","site":"reims","title":"Forum","start_date":"2009-10-15","end_date":"2009-10-15","event_type":"forum","attendance":120}
+"#;
+
+#[test]
+fn records_of_every_kind_are_imported_and_blank_lines_skipped() {
+    let mut store = Store::open_in_memory().unwrap();
+    let report = import(&mut store, GOOD);
+    let Outcome::Imported(info) = &report.outcome else {
+        panic!("{report:#?}")
+    };
+    assert_eq!(info.kind, "event+survey_answer+visit");
+    let counts = store.counts().unwrap();
+    assert_eq!(
+        (counts.visits, counts.survey_answers, counts.events),
+        (1, 1, 1)
+    );
+}
+
+#[test]
+fn every_bad_line_is_reported_with_its_field_and_nothing_is_stored() {
+    let text = format!(
+        "{GOOD}{}\n{}\n{}\n{}\n",
+        r#"{"kind":"visit","site":"sedan","date":"2009-03-12","contact_mode":"in_person","themes":["guidance"],"name":"Dupont"}"#,
+        r#"{"kind":"visit","site":"sedan","date":"2009-02-31","contact_mode":"in_person"}"#,
+        r#"{"kind":"visit","site":"sedan","date":"2009-03-12","contact_mode":"carrier_pigeon","themes":["guidance"]}"#,
+        r#"{"kind":"visit","site":"sedan""#,
+    );
+    let mut store = Store::open_in_memory().unwrap();
+    let report = import(&mut store, &text);
+    assert!(report.is_refused());
+    let all = report
+        .problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
+    for piece in [
+        "records.jsonl, line 5 (`name`): unknown field `name`",
+        "records.jsonl, line 6 (`date`): ",
+        "records.jsonl, line 8: EOF while parsing an object (column 30)",
+        "records.jsonl, line 7 (`contact_mode`): `carrier_pigeon` is not a code",
+    ] {
+        assert!(all.contains(piece), "expected: {piece}\nfound:\n{all}");
+    }
+    assert_eq!(store.counts().unwrap(), Default::default());
+}
+
+#[test]
+fn trailing_content_after_a_record_is_refused() {
+    let mut store = Store::open_in_memory().unwrap();
+    let line = r#"{"kind":"event","site":"reims","title":"F","start_date":"2009-10-15","end_date":"2009-10-15","event_type":"forum","attendance":1} {"#;
+    let report = import(&mut store, line);
+    assert!(report.is_refused());
+    assert!(
+        report.problems[0].reason.contains("trailing"),
+        "{report:#?}"
+    );
+}
