@@ -144,7 +144,7 @@ fn well_formed(text: &str) -> Result<Vec<String>, String> {
                     if name.is_empty() {
                         return Err(format!("a tag without a name at {i}"));
                     }
-                    if body.matches('"').count() % 2 != 0 {
+                    if !body.matches('"').count().is_multiple_of(2) {
                         return Err(format!("an unbalanced quote in `<{name}>` at {i}"));
                     }
                     names.push(name.clone());
