@@ -14,7 +14,7 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 // The example's own source, compiled natively: the same code the plugin runs.
-#[allow(dead_code, missing_docs)]
+#[allow(dead_code, unused_imports)]
 #[path = "../../examples/youth-report/src/lib.rs"]
 mod youth_report;
 

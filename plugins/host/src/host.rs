@@ -265,7 +265,7 @@ impl PluginHost {
         let span = info_span!("plugin_report", plugin = %plugin, site = %tables.site);
         let _guard = span.enter();
         let loaded = self.get(plugin, PluginKind::Report)?;
-        if !loaded.entry.sites.iter().any(|s| *s == tables.site) {
+        if !loaded.entry.sites.contains(&tables.site) {
             return Err(PluginError::NotEnabled {
                 plugin: plugin.to_owned(),
                 site: tables.site.clone(),

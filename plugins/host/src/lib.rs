@@ -10,8 +10,8 @@
 //! - loads the plugins a [`Manifest`] lists, each pinned by its SHA-256,
 //!   and refuses one built for an incompatible interface version, naming
 //!   both versions;
-//! - gives a plugin no file, network or clock: every import beyond the
-//!   interface fails when called;
+//! - gives a plugin no file, network, clock or randomness: every import
+//!   beyond the interface fails when called (but an empty environment);
 //! - caps each plugin's memory (64 MiB by default) and bounds each call,
 //!   start-up included, by a wall-clock deadline (1 s by default);
 //! - caches compiled plugins on disk and only loads compiled code it wrote

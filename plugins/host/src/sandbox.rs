@@ -85,13 +85,18 @@ impl ResourceLimiter for MemoryLimiter {
 pub(crate) struct ForbiddenImport(pub(crate) String);
 
 /// Defines every import of `component` as a function that fails with
-/// [`ForbiddenImport`].
+/// [`ForbiddenImport`], except `wasi:cli/environment`, which gets an empty
+/// environment, no arguments and no working directory.
 ///
 /// Components built for `wasm32-wasip2` import parts of WASI (stdio,
 /// environment, clocks, files) whether or not the plugin uses them, so
 /// refusing them at load would refuse every plugin; denying them at call
 /// time gives no plugin a file, a socket or a clock, and names what it
 /// tried.
+///
+/// FIXME: CPython components (componentize-py) ask for `wasi:random` at
+/// start-up and are refused; running them needs a deterministic shim for
+/// randomness and clocks.
 pub(crate) fn deny_imports(
     engine: &Engine,
     linker: &mut Linker<StoreState>,
@@ -113,15 +118,24 @@ fn deny_item(
     item: ComponentItem,
 ) -> wasmtime::Result<()> {
     match item {
-        ComponentItem::ComponentFunc(_) => {
-            let full = match parent {
-                Some(p) => format!("{p}#{name}"),
-                None => name.to_owned(),
-            };
-            linker.func_new(name, move |_, _, _, _| {
-                Err(wasmtime::Error::new(ForbiddenImport(full.clone())))
-            })?;
+        ComponentItem::ComponentFunc(_)
+            if parent.is_some_and(|p| p.starts_with("wasi:cli/environment@")) =>
+        {
+            // An empty environment gives nothing away, and language
+            // runtimes (CPython, for one) read it before running any of the
+            // plugin's code.
+            match name {
+                "get-environment" => {
+                    linker.func_wrap(name, |_, (): ()| Ok((Vec::<(String, String)>::new(),)))?
+                }
+                "get-arguments" => {
+                    linker.func_wrap(name, |_, (): ()| Ok((Vec::<String>::new(),)))?
+                }
+                "initial-cwd" => linker.func_wrap(name, |_, (): ()| Ok((None::<String>,)))?,
+                _ => deny_func(linker, name, parent)?,
+            }
         }
+        ComponentItem::ComponentFunc(_) => deny_func(linker, name, parent)?,
         ComponentItem::ComponentInstance(instance) => {
             let mut inner = linker.instance(name)?;
             for (export, item) in instance.exports(engine) {
@@ -139,6 +153,20 @@ fn deny_item(
         _ => {}
     }
     Ok(())
+}
+
+fn deny_func(
+    linker: &mut LinkerInstance<'_, StoreState>,
+    name: &str,
+    parent: Option<&str>,
+) -> wasmtime::Result<()> {
+    let full = match parent {
+        Some(p) => format!("{p}#{name}"),
+        None => name.to_owned(),
+    };
+    linker.func_new(name, move |_, _, _, _| {
+        Err(wasmtime::Error::new(ForbiddenImport(full.clone())))
+    })
 }
 
 /// Stands for the resources of denied interfaces.

@@ -40,14 +40,21 @@ impl RulesPlugin for OutOfBatch {
         rules::info("out-of-batch", "1.0.0", "Points past the batch.")
     }
     fn check(visits: Vec<Visit>) -> Result<Vec<Finding>, String> {
-        Ok(vec![Finding::warning(visits.len(), "themes", "past the end")])
+        Ok(vec![Finding::warning(
+            visits.len(),
+            "themes",
+            "past the end",
+        )])
     }
 }
 
 #[test]
 fn the_harness_passes_only_the_needed_tables() {
     let doc = testing::run_report::<Counting>(testing::sample_site_tables()).unwrap();
-    assert_eq!(testing::paragraphs(&doc).collect::<Vec<_>>(), ["1 table(s)"]);
+    assert_eq!(
+        testing::paragraphs(&doc).collect::<Vec<_>>(),
+        ["1 table(s)"]
+    );
 }
 
 #[test]
