@@ -8,6 +8,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use jiff::civil::Date;
 
 /// `em` — the network of Espaces métiers (job, training and careers-guidance
 /// centres) from a shell.
@@ -71,6 +72,10 @@ pub enum Command {
     /// not public). Runs every step a coordinator would: generates the sites'
     /// files, imports them, writes the report as HTML, JSON and CSV.
     Demo(DemoArgs),
+
+    /// How well the sites cover the region (maillage du territoire):
+    /// coverage by distance, catchments, what-if questions, the map.
+    Territory(TerritoryArgs),
 }
 
 /// Options of `em init`.
@@ -169,4 +174,63 @@ pub struct DemoArgs {
     /// database and the report.
     #[arg(long, default_value = "demo")]
     pub out: PathBuf,
+}
+
+/// Options of `em territory`.
+#[derive(Debug, Args)]
+pub struct TerritoryArgs {
+    /// The day whose sites and rules apply (YYYY-MM-DD).
+    #[arg(long, default_value = "2009-12-31", global = true)]
+    pub date: Date,
+
+    /// Print the answer as JSON instead of sentences.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// The question to answer.
+    #[command(subcommand)]
+    pub command: TerritoryCommand,
+}
+
+/// The questions `em territory` answers.
+#[derive(Debug, Subcommand)]
+pub enum TerritoryCommand {
+    /// Population within each distance of a site, per département and for
+    /// the region, and the white zones (communes far from every site).
+    Coverage,
+    /// Write the coverage map as an SVG file.
+    Map {
+        /// The SVG file to write.
+        #[arg(long, default_value = "territory.svg")]
+        out: PathBuf,
+    },
+    /// Each site's catchment (the communes nearer to it than to any other
+    /// site) and the share of its visitors of a year who live there.
+    Catchments {
+        /// The database holding the visits.
+        db: PathBuf,
+        /// The year of the visits.
+        #[arg(long)]
+        year: i16,
+    },
+    /// What opening a site in a commune would bring (by INSEE code, e.g.
+    /// 08190 for Givet).
+    Add {
+        /// INSEE code of the commune.
+        commune: String,
+    },
+    /// What closing a site would cost (by its identifier, e.g. nogent).
+    Close {
+        /// The site's identifier.
+        site: String,
+    },
+    /// The commune where a new site would bring the most people within
+    /// reach, explained.
+    BestNext,
+    /// How much a site in a commune would overlap the existing sites'
+    /// catchments (the labelling check's figure).
+    Overlap {
+        /// INSEE code of the commune.
+        commune: String,
+    },
 }

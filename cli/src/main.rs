@@ -9,6 +9,7 @@ mod args;
 mod commands;
 mod error;
 mod logging;
+mod output;
 
 use std::process::ExitCode;
 

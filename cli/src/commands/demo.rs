@@ -82,12 +82,12 @@ pub fn run(out: &Path) -> Result<(), CliError> {
     let html = written
         .html
         .ok_or_else(|| CliError::Input("the HTML report was not written".to_owned()))?;
-    println!("report: {}", html.display());
-    println!(
+    crate::output::say(format_args!("report: {}", html.display()));
+    crate::output::say(format_args!(
         "        also {} and {}",
         report_dir.join("report.json").display(),
         report_dir.join("csv").display()
-    );
-    println!("database: {}", db.display());
+    ));
+    crate::output::say(format_args!("database: {}", db.display()));
     Ok(())
 }

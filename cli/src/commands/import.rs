@@ -120,16 +120,16 @@ fn account(report: &ImportReport, path: &Path, summary: &mut Summary) {
                     report.already_stored
                 ));
             }
-            println!("{line}");
+            crate::output::say(format_args!("{line}"));
         }
         Outcome::AlreadyImported(info) => {
             summary.already_imported += 1;
-            println!(
+            crate::output::say(format_args!(
                 "{}: already imported on {} (as {}); nothing added",
                 path.display(),
                 info.imported_at,
                 info.file_name
-            );
+            ));
         }
         Outcome::Refused => {
             summary.refused += 1;

@@ -13,7 +13,10 @@ pub fn run(db: &Path) -> Result<(), CliError> {
     let version = store
         .schema_version()
         .map_err(|e| CliError::Input(format!("{}: {e}", db.display())))?;
-    println!("database {} ready (layout version {version})", db.display());
+    crate::output::say(format_args!(
+        "database {} ready (layout version {version})",
+        db.display()
+    ));
     Ok(())
 }
 

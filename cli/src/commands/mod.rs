@@ -5,6 +5,7 @@ pub mod import;
 pub mod init;
 pub mod report;
 pub mod schema;
+pub mod territory;
 
 use crate::args::Command;
 use crate::error::CliError;
@@ -15,20 +16,25 @@ pub fn run(command: Command) -> Result<(), CliError> {
         Command::Init(args) => init::run(&args.db),
         Command::Schema(args) => {
             for path in schema::run(&args.out)? {
-                println!("{}", path.display());
+                crate::output::say(format_args!("{}", path.display()));
             }
             Ok(())
         }
         Command::Demo(args) => demo::run(&args.out),
         Command::Import(args) => import::run(&args),
+        Command::Territory(args) => territory::run(&args),
         Command::Report(args) => {
             let written = report::run(&args.db, args.year, &args.out, &args.format)?;
             for path in &written.files {
                 tracing::info!(path = %path.display(), "written");
             }
             match &written.html {
-                Some(html) => println!("report written: {}", html.display()),
-                None => println!("report written in {}", args.out.display()),
+                Some(html) => {
+                    crate::output::say(format_args!("report written: {}", html.display()))
+                }
+                None => {
+                    crate::output::say(format_args!("report written in {}", args.out.display()))
+                }
             }
             Ok(())
         }

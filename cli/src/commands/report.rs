@@ -31,9 +31,8 @@ fn aggregate(
     ruleset: &Ruleset,
     year: i16,
 ) -> Result<Option<Aggregates>, CliError> {
-    let bad_year = || CliError::Usage(format!("{year} is not a year the report can cover"));
-    let from = Date::new(year, 1, 1).map_err(|_| bad_year())?;
-    let to = Date::new(year, 12, 31).map_err(|_| bad_year())?;
+    let from = Date::new(year, 1, 1).map_err(|_| bad_year(year))?;
+    let to = Date::new(year, 12, 31).map_err(|_| bad_year(year))?;
     let mut aggregator =
         Aggregator::new(registry, ruleset, year).map_err(|e| CliError::Input(e.to_string()))?;
     let store_error = |e: em_store::StoreError| CliError::Input(format!("reading the store: {e}"));
@@ -65,8 +64,21 @@ pub fn build(
         ))
     })?;
     let previous = aggregate(store, registry, ruleset, year - 1)?;
-    ActivityReport::build(registry, ruleset, year, &current, previous.as_ref())
-        .map_err(|e| CliError::Input(e.to_string()))
+    let mut report = ActivityReport::build(registry, ruleset, year, &current, previous.as_ref())
+        .map_err(|e| CliError::Input(e.to_string()))?;
+    // The map shows the sites as they stood at the end of the year. Without
+    // territory rules in force that day the report goes out without it, and
+    // says why in the log.
+    let last_day = Date::new(year, 12, 31).map_err(|_| bad_year(year))?;
+    match crate::commands::territory::map_svg(registry, ruleset, last_day) {
+        Ok(svg) => report.territory_map_svg = Some(svg),
+        Err(e) => tracing::warn!("the report has no territory map: {e}"),
+    }
+    Ok(report)
+}
+
+fn bad_year(year: i16) -> CliError {
+    CliError::Usage(format!("{year} is not a year the report can cover"))
 }
 
 /// Runs `em report`.
