@@ -177,6 +177,62 @@ impl ActivityReport {
     pub fn rows_json(&self) -> Result<String, EmError> {
         rows_json(&self.inner)
     }
+
+    /// The report drawn in `format` — `json` (the typed report), `document`
+    /// (the document model as JSON), `html` (one page with SVG charts) or
+    /// `csv` (one file per table) — as named files.
+    pub fn render(&self, format: String) -> Result<Vec<RenderedFile>, EmError> {
+        let _span = tracing::info_span!("binding.render", format = %format).entered();
+        let render_error = |e: em_render::RenderError| EmError::Report {
+            message: e.to_string(),
+            problems: vec![Problem::reason(e.to_string())],
+        };
+        let one = |name: &str, content: String| {
+            vec![RenderedFile {
+                name: name.to_owned(),
+                content,
+            }]
+        };
+        Ok(match format.as_str() {
+            "json" => one(
+                "report.json",
+                em_render::to_json(&self.inner).map_err(render_error)?,
+            ),
+            "document" => one(
+                "document.json",
+                em_render::to_json(&self.inner.to_document()).map_err(render_error)?,
+            ),
+            "html" => one(
+                "report.html",
+                em_render::activity_report_to_html(&self.inner).map_err(render_error)?,
+            ),
+            "csv" => em_render::to_csv_files(
+                &self.inner.to_document(),
+                &em_render::Options::for_report(&self.inner),
+            )
+            .into_iter()
+            .map(|f| RenderedFile {
+                name: f.name,
+                content: f.content,
+            })
+            .collect(),
+            other => {
+                return Err(EmError::argument(
+                    "format",
+                    format!("`{other}` is not a report format (json, document, html, csv)"),
+                ));
+            }
+        })
+    }
+}
+
+/// One file of a rendered report.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RenderedFile {
+    /// The file's name, e.g. `report.html` or `region.visits_by_status.csv`.
+    pub name: String,
+    /// Its text.
+    pub content: String,
 }
 
 #[uniffi::export]

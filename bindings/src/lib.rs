@@ -15,6 +15,7 @@ pub mod activity;
 mod convert;
 pub mod error;
 pub mod governance;
+pub mod import;
 mod json;
 pub mod labelling;
 pub mod network;

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-from typing import TYPE_CHECKING, Any, Dict, List, Optional
+import pathlib
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence
 
 from . import _native as _n
 from ._convert import DateLike, RecordsLike, iso, records_json
-from ._errors import raise_from_native
+from ._errors import ArgumentError, Problem, raise_from_native
 from ._rules import PathLike, Registry, Ruleset
 
 if TYPE_CHECKING:
@@ -21,8 +22,11 @@ ImportSummary = _n.ImportSummary
 Row = Dict[str, Any]
 """One row of statistics: plain values keyed by column name."""
 
-FORMATS = ("json", "csv", "html", "xlsx", "document")
-"""The formats an activity report is written in."""
+FORMATS = ("json", "document", "html", "csv", "xlsx")
+"""The formats an activity report is written in (``xlsx`` needs openpyxl)."""
+
+FileImport = _n.FileImport
+RenderedFile = _n.RenderedFile
 
 
 class ActivityReport:
@@ -77,8 +81,80 @@ class ActivityReport:
             raise_from_native(e)
         return rows
 
+    def render(self, format: str) -> List[RenderedFile]:
+        """The report drawn in ``format`` as named files: ``json``,
+        ``document``, ``html`` (one page with SVG charts), ``csv`` (one file
+        per table, for French spreadsheets)."""
+        try:
+            return self._native.render(format)
+        except _n.EmError as e:
+            raise_from_native(e)
+
+    def write(self, directory: PathLike, formats: Sequence[str] = FORMATS) -> List[pathlib.Path]:
+        """Writes the report in every format of ``formats`` into
+        ``directory`` (created if needed); returns the paths written."""
+        folder = pathlib.Path(os.fspath(directory))
+        folder.mkdir(parents=True, exist_ok=True)
+        written: List[pathlib.Path] = []
+        for fmt in formats:
+            if fmt == "xlsx":
+                written.append(self._write_xlsx(folder / "report.xlsx"))
+                continue
+            for file in self.render(fmt):
+                path = folder / file.name
+                path.write_text(file.content, encoding="utf-8")
+                written.append(path)
+        return written
+
+    def _write_xlsx(self, path: pathlib.Path) -> pathlib.Path:
+        # em-render draws no workbook, so the package builds one from the
+        # document's tables; masked cells read "< threshold" as everywhere.
+        try:
+            import openpyxl
+        except ImportError:
+            raise ArgumentError(
+                "writing xlsx needs openpyxl: pip install openpyxl",
+                [Problem(reason="openpyxl is not installed", field="formats")],
+            ) from None
+        workbook = openpyxl.Workbook()
+        workbook.remove(workbook.active)  # type: ignore[arg-type]
+        masked = f"< {self.small_count_threshold}"
+        used: set[str] = set()
+        for section in self.document()["sections"]:
+            for block in section["blocks"]:
+                if block.get("type") != "table":
+                    continue
+                title = _sheet_title(block["id"], used)
+                sheet = workbook.create_sheet(title)
+                sheet.append([block["title"]])
+                sheet.append([""] + [c["label"] for c in block["columns"]])
+                for row in block["rows"]:
+                    sheet.append([row["label"]] + [_cell(c, masked) for c in row["cells"]])
+        workbook.save(path)
+        return path
+
     def __repr__(self) -> str:
         return f"ActivityReport(year={self.year})"
+
+
+def _sheet_title(table_id: str, used: "set[str]") -> str:
+    # Excel caps sheet names at 31 characters and refuses some characters.
+    base = "".join(ch for ch in table_id if ch not in "[]:*?/\\")[-31:] or "table"
+    title, n = base, 2
+    while title in used:
+        suffix = f"~{n}"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(title)
+    return title
+
+
+def _cell(cell: Dict[str, Any], masked: str) -> Any:
+    kind = cell.get("type")
+    if kind == "masked":
+        return masked
+    if kind == "empty":
+        return None
+    return cell.get("value")
 
 
 class Network:
@@ -169,6 +245,31 @@ class Network:
         number) and stores nothing. The same batch twice is stored once."""
         try:
             return self._native.add_records(kind, records_json(records), source)
+        except _n.EmError as e:
+            raise_from_native(e)
+
+    def import_file(
+        self,
+        path: PathLike,
+        kind: Optional[str] = None,
+        site: Optional[str] = None,
+        format: Optional[str] = None,
+        mapping: Optional[PathLike] = None,
+    ) -> FileImport:
+        """Imports a site's file (CSV, XLSX or JSON Lines) all or nothing.
+
+        ``kind`` is guessed from the headers when not given, ``site`` fills
+        a file without a site column, ``mapping`` names a column-mapping
+        TOML file. A refused file raises :class:`ImportFileError` listing
+        every problem (``line``, ``column``, ``field``, ``reason``)."""
+        try:
+            return self._native.import_file(
+                os.fspath(path),
+                kind,
+                site,
+                format,
+                os.fspath(mapping) if mapping is not None else None,
+            )
         except _n.EmError as e:
             raise_from_native(e)
 

@@ -1,0 +1,129 @@
+"""Files in and out: the sites' CSV, XLSX and JSON Lines files imported all
+or nothing with every problem's place, and the activity report written in
+every format."""
+
+from __future__ import annotations
+
+import csv
+import json
+import pathlib
+
+import pytest
+
+import espaces_metiers as em
+from conftest import make_visits
+
+
+@pytest.fixture
+def network(tmp_path: pathlib.Path) -> em.Network:
+    return em.Network.open(tmp_path / "network.db")
+
+
+def write_jsonl(path: pathlib.Path, rows: list[dict[str, object]]) -> pathlib.Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_a_json_lines_file_is_imported_once(network: em.Network, tmp_path: pathlib.Path) -> None:
+    # JSON Lines records say their kind, as the published schema has it.
+    path = write_jsonl(
+        tmp_path / "visites-2009.jsonl", [dict(v, kind="visit") for v in make_visits(300)]
+    )
+    result = network.import_file(path)
+    assert (result.stored, result.rows_read, result.already_imported) == (300, 300, False)
+    assert result.file == "visites-2009.jsonl"
+    again = network.import_file(path)
+    assert again.already_imported and network.counts().visits == 300
+    # FIXME: em-import reads the kind of a JSON Lines record from the record
+    # alone, even when the caller names it; today an untagged file is refused.
+    untagged = write_jsonl(tmp_path / "untagged.jsonl", make_visits(5, seed=9))
+    with pytest.raises(em.ImportFileError) as caught:
+        network.import_file(untagged, kind="visit")
+    assert "kind" in caught.value.reason
+
+
+def test_a_french_csv_file_is_imported_with_its_own_headers(
+    network: em.Network, tmp_path: pathlib.Path
+) -> None:
+    path = tmp_path / "sedan.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, delimiter=";")
+        writer.writerow(["Date", "Référence", "Mode de contact", "Sexe", "Thèmes"])
+        writer.writerow(["15/03/2009", "s-1", "Sur place", "Femme", "Orientation|Emploi"])
+        writer.writerow(["16/03/2009", "s-2", "Téléphone", "Homme", "Formation"])
+    result = network.import_file(path, kind="visit", site="sedan")
+    assert result.stored == 2
+    [first, _] = network.records("visit")
+    assert first["site"] == "sedan" and first["themes"] == ["guidance", "employment"]
+
+
+def test_an_xlsx_workbook_is_imported(network: em.Network, tmp_path: pathlib.Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Site", "Date", "Mode de contact", "Thèmes"])
+    sheet.append(["Reims", "2009-05-02", "in_person", "guidance"])
+    path = tmp_path / "reims.xlsx"
+    workbook.save(path)
+    assert network.import_file(path).stored == 1
+
+
+def test_a_file_with_bad_rows_is_refused_whole_with_line_column_and_field(
+    network: em.Network, tmp_path: pathlib.Path
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "Site;Date;Mode de contact;Thèmes\n"
+        "sedan;2009-01-05;in_person;guidance\n"
+        "sedan;2009-01-06;carrier pigeon;guidance\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(em.ImportFileError) as caught:
+        network.import_file(path)
+    err = caught.value
+    assert (err.file, err.line, err.column, err.field) == ("bad.csv", 3, 3, "contact_mode")
+    assert "carrier pigeon" in err.reason
+    assert network.counts().visits == 0
+
+
+def test_an_unreadable_or_unnamed_file_is_refused(network: em.Network, tmp_path: pathlib.Path) -> None:
+    with pytest.raises(em.FileAccessError):
+        network.import_file(tmp_path / "absent.csv")
+    odd = tmp_path / "visites.dat"
+    odd.write_text("x", encoding="utf-8")
+    with pytest.raises(em.ArgumentError):
+        network.import_file(odd)
+    with pytest.raises(em.ArgumentError):
+        network.import_file(odd, format="pdf")
+
+
+def test_a_broken_mapping_is_a_ruleset_error(network: em.Network, tmp_path: pathlib.Path) -> None:
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text("list_separator = 3\n", encoding="utf-8")
+    path = write_jsonl(tmp_path / "v.jsonl", make_visits(1))
+    with pytest.raises(em.RulesetError) as caught:
+        network.import_file(path, mapping=mapping)
+    assert caught.value.file == "mapping.toml"
+
+
+def test_the_activity_report_is_written_in_every_format(
+    network: em.Network, tmp_path: pathlib.Path
+) -> None:
+    network.add_records(make_visits(3000))
+    report = network.activity_report(2009, compare=False)
+    written = report.write(tmp_path / "out")
+    names = {p.name for p in written}
+    assert {"report.json", "document.json", "report.html", "report.xlsx"} <= names
+    assert any(n.endswith(".csv") for n in names)
+    assert json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))["year"] == 2009
+    assert (tmp_path / "out" / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.load_workbook(tmp_path / "out" / "report.xlsx")
+    assert len(workbook.sheetnames) == sum(1 for n in names if n.endswith(".csv"))
+
+
+def test_rendering_in_an_unknown_format_is_an_argument_error(network: em.Network) -> None:
+    network.add_records(make_visits(100))
+    with pytest.raises(em.ArgumentError) as caught:
+        network.activity_report(2009, compare=False).render("pdf")
+    assert caught.value.field == "format"
