@@ -22,6 +22,7 @@ pub mod network;
 pub mod records;
 pub mod registry;
 pub mod ruleset;
+pub mod territory;
 
 pub use error::{EmError, Problem};
 

@@ -48,6 +48,7 @@ from ._network import (
     Row,
     open_network,
 )
+from ._territory import Territory
 from ._rules import (
     CodeInfo,
     CommuneInfo,
@@ -104,6 +105,7 @@ __all__ = [
     "RulesetInfo",
     "SiteInfo",
     "StoreError",
+    "Territory",
     "TerritoryError",
     "check_records",
     "record_schema",

@@ -1,0 +1,70 @@
+"""The territory: coverage of the region by the sites and what-if questions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, Optional
+
+from . import _native as _n
+from ._convert import DateLike, iso
+from ._errors import raise_from_native
+from ._rules import Registry, Ruleset
+
+Json = Dict[str, Any]
+
+
+class Territory:
+    """The communes and sites of a registry, placed, with the territory
+    rules of a ruleset (distance bands, white zones, largest overlap)."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, ruleset: Optional[Ruleset] = None, registry: Optional[Registry] = None) -> None:
+        try:
+            self._native = _n.Territory(
+                ruleset._native if ruleset else None, registry._native if registry else None
+            )
+        except _n.EmError as e:
+            raise_from_native(e)
+
+    def _call(self, name: str, *args: Any) -> Json:
+        try:
+            data: Json = json.loads(getattr(self._native, name)(*args))
+        except _n.EmError as e:
+            raise_from_native(e)
+        return data
+
+    def coverage(self, day: DateLike) -> Json:
+        """Nearest site per commune, population per distance band per
+        département and for the region, white zones; with ``explanation``."""
+        return self._call("coverage", iso(day))
+
+    def site_addition(self, day: DateLike, commune: str) -> Json:
+        """What opening a site in commune ``commune`` (INSEE code) changes."""
+        return self._call("site_addition", iso(day), commune)
+
+    def site_closure(self, day: DateLike, site: str) -> Json:
+        """What closing site ``site`` changes."""
+        return self._call("site_closure", iso(day), site)
+
+    def best_next_site(self, day: DateLike) -> Json:
+        """Where a new site would bring the most people closest."""
+        return self._call("best_next_site", iso(day))
+
+    def catchment_overlap(self, day: DateLike, commune: str) -> Json:
+        """The overlap of a site opened in ``commune`` with existing ones."""
+        return self._call("catchment_overlap", iso(day), commune)
+
+    def distance_km(self, commune_from: str, commune_to: str) -> float:
+        """Great-circle distance in km between two communes' centres."""
+        try:
+            return self._native.distance_km(commune_from, commune_to)
+        except _n.EmError as e:
+            raise_from_native(e)
+
+    def map_svg(self, day: DateLike) -> str:
+        """An SVG map of the coverage on ``day``."""
+        try:
+            return self._native.map_svg(iso(day))
+        except _n.EmError as e:
+            raise_from_native(e)
