@@ -49,7 +49,7 @@ step "em demo (smoke run)"
 demo=$root/target/demo-smoke
 rm -rf "$demo"
 cargo run --quiet --locked -p em-cli -- demo --out "$demo"
-for file in report/index.html report/report.json; do
+for file in report/index.html report/report.json report/governance.html; do
     if [[ ! -s "$demo/$file" ]]; then
         echo "error: em demo did not write $demo/$file" >&2
         exit 1

@@ -76,6 +76,21 @@ pub enum Command {
     /// How well the sites cover the region (maillage du territoire):
     /// coverage by distance, catchments, what-if questions, the map.
     Territory(TerritoryArgs),
+
+    /// The network's bodies (instances): check meetings against their
+    /// body's rules (quorum, competence, period) and the year's compliance
+    /// table — Commission régionale, comités techniques locaux, comités de
+    /// pilotage.
+    Committee(CommitteeArgs),
+
+    /// The year's governance calendar: when each body must meet, as a list
+    /// or an iCalendar file for a diary.
+    Calendar(CalendarArgs),
+
+    /// Action plans (plans d'actions): the recommended arbitration of each
+    /// site's action proposals under the roadmap (feuille de route), and
+    /// every plan against the regional budget.
+    Plan(PlanArgs),
 }
 
 /// Options of `em init`.
@@ -146,6 +161,19 @@ pub struct ReportArgs {
         default_value = "html,json,csv"
     )]
     pub format: Vec<FormatArg>,
+
+    /// The meetings of the year (JSON), to add the governance compliance;
+    /// needs --roadmap and --proposals too.
+    #[arg(long, requires_all = ["roadmap", "proposals"])]
+    pub meetings: Option<PathBuf>,
+
+    /// The roadmap (feuille de route, JSON) the proposals answer.
+    #[arg(long, requires_all = ["meetings", "proposals"])]
+    pub roadmap: Option<PathBuf>,
+
+    /// The sites' action proposals (JSON), to add their arbitration.
+    #[arg(long, requires_all = ["meetings", "roadmap"])]
+    pub proposals: Option<PathBuf>,
 }
 
 /// A format of the report.
@@ -232,5 +260,93 @@ pub enum TerritoryCommand {
     Overlap {
         /// INSEE code of the commune.
         commune: String,
+    },
+}
+
+/// Options of `em committee`.
+#[derive(Debug, Args)]
+pub struct CommitteeArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: CommitteeCommand,
+}
+
+/// The subcommands of `em committee`.
+#[derive(Debug, Subcommand)]
+pub enum CommitteeCommand {
+    /// Check meetings (a JSON list) against their body's rules: each is
+    /// accepted with its explanation, or refused with every breach.
+    Check {
+        /// The meetings file.
+        meetings: PathBuf,
+    },
+    /// Whether each required meeting of the year was held in its period,
+    /// for the region and each site.
+    Compliance {
+        /// The meetings file.
+        meetings: PathBuf,
+        /// The year judged.
+        #[arg(long)]
+        year: i16,
+        /// Print the table as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Options of `em calendar`.
+#[derive(Debug, Args)]
+pub struct CalendarArgs {
+    /// The year.
+    #[arg(long)]
+    pub year: i16,
+    /// Only this site's bodies (and the region's).
+    #[arg(long)]
+    pub site: Option<String>,
+    /// Meetings already planned or held (JSON), shown in the calendar.
+    #[arg(long)]
+    pub meetings: Option<PathBuf>,
+    /// Write an iCalendar (.ics) file instead of a list.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Options of `em plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The roadmap (feuille de route) of the plans' year (JSON).
+    #[arg(long)]
+    pub roadmap: PathBuf,
+    /// The sites' action proposals (JSON list).
+    #[arg(long)]
+    pub proposals: PathBuf,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: PlanCommand,
+}
+
+/// The subcommands of `em plan`.
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// The recommended plan of each site: which proposals to keep under its
+    /// envelope and the roadmap, each kept or dropped with the reason.
+    Arbitrate {
+        /// Only this site.
+        #[arg(long)]
+        site: Option<String>,
+        /// Print the recommendations as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every site's plan, as its steering committee (comité de pilotage)
+    /// decides it, against the regional budget.
+    Region {
+        /// The committees' decisions that depart from the recommendation
+        /// (JSON list of {proposal, keep, reason}).
+        #[arg(long)]
+        decisions: Option<PathBuf>,
+        /// Print the view as JSON.
+        #[arg(long)]
+        json: bool,
     },
 }

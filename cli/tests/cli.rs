@@ -75,6 +75,18 @@ fn demo_builds_a_fresh_database_and_writes_the_full_report() {
     assert_eq!(json["previous_year"], 2008);
     assert_eq!(json["sites"].as_array().unwrap().len(), 11);
 
+    let governance = fs::read_to_string(out.join("report/governance.html")).unwrap();
+    for words in [
+        "Comité de pilotage",
+        "Arbitrage des propositions",
+        "budget régional",
+    ] {
+        assert!(
+            governance.contains(words),
+            "`{words}` missing from the governance page"
+        );
+    }
+
     let tables: Vec<_> = fs::read_dir(out.join("report/csv")).unwrap().collect();
     assert!(tables.len() > 50, "{} CSV tables", tables.len());
 
@@ -326,4 +338,101 @@ fn schema_writes_the_published_schemas() {
             "{file}"
         );
     }
+}
+
+fn governance(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/governance")
+        .join(name)
+}
+
+#[test]
+fn committee_plan_and_calendar_explain_their_answers() {
+    let meetings = governance("meetings-2009.json");
+    let run = em(&["committee", "compliance", s(&meetings), "--year", "2009"]);
+    assert!(run.status.success(), "{}", text(&run));
+    let said = text(&run);
+    assert!(said.contains("required meetings held"), "{said}");
+    assert!(
+        said.contains("out_of_window") && said.contains("missing"),
+        "{said}"
+    );
+
+    let run = em(&[
+        "committee",
+        "compliance",
+        s(&meetings),
+        "--year",
+        "2009",
+        "--json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(json["year"], 2009);
+
+    let roadmap = governance("roadmap-2010.json");
+    let proposals = governance("proposals-2010.json");
+    let run = em(&[
+        "plan",
+        "--roadmap",
+        s(&roadmap),
+        "--proposals",
+        s(&proposals),
+        "arbitrate",
+        "--site",
+        "sedan",
+    ]);
+    assert!(run.status.success(), "{}", text(&run));
+    let said = text(&run);
+    assert!(said.starts_with("sedan: "), "{said}");
+    assert!(
+        said.contains("[kept]") && said.contains("[dropped]"),
+        "{said}"
+    );
+    assert!(!said.contains("reims"), "only Sedan was asked for");
+
+    let run = em(&[
+        "plan",
+        "--roadmap",
+        s(&roadmap),
+        "--proposals",
+        s(&proposals),
+        "region",
+    ]);
+    assert!(run.status.success(), "{}", text(&run));
+    assert!(text(&run).contains("regional budget"), "{}", text(&run));
+
+    let dir = tempfile::tempdir().unwrap();
+    let ics = dir.path().join("2010.ics");
+    let run = em(&[
+        "calendar",
+        "--year",
+        "2010",
+        "--site",
+        "sedan",
+        "--out",
+        s(&ics),
+    ]);
+    assert!(run.status.success(), "{}", text(&run));
+    let calendar = fs::read_to_string(&ics).unwrap();
+    assert!(calendar.starts_with("BEGIN:VCALENDAR"), "{calendar}");
+    assert!(calendar.contains("BEGIN:VEVENT"));
+}
+
+#[test]
+fn territory_answers_with_sentences_or_json() {
+    let run = em(&["territory", "coverage"]);
+    assert!(run.status.success(), "{}", text(&run));
+    assert!(text(&run).contains("11 sites"), "{}", text(&run));
+
+    // Givet, at the northern tip of the Ardennes.
+    let run = em(&["territory", "add", "08190", "--json"]);
+    assert!(run.status.success(), "{}", text(&run));
+    let json: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert!(
+        json["explanation"].as_str().unwrap().contains("Givet"),
+        "{json}"
+    );
+
+    let run = em(&["territory", "close", "atlantis"]);
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run));
 }

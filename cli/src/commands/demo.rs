@@ -12,6 +12,7 @@ use em_core::{Registry, Ruleset};
 use em_import::{Importer, Mapping};
 
 use crate::args::FormatArg;
+use crate::commands::governance::GovernanceInputs;
 use crate::commands::import::{FileToImport, import_files};
 use crate::error::CliError;
 
@@ -74,8 +75,28 @@ pub fn run(out: &Path) -> Result<(), CliError> {
     eprintln!("3/3 writing the activity report (bilan d'activité) of {year}");
     let report = crate::commands::report::build(&store, &registry, &ruleset, year)?;
     let report_dir = out.join("report");
-    let written = crate::commands::report::write(
+    // The governance sample of the repository: the meetings of the demo
+    // year and the next year's roadmap and proposals, compiled in so that
+    // the demo runs from any folder.
+    let governance = GovernanceInputs {
+        meetings: (
+            "examples/governance/meetings-2009.json".to_owned(),
+            include_str!("../../../examples/governance/meetings-2009.json").to_owned(),
+        ),
+        roadmap: (
+            "examples/governance/roadmap-2010.json".to_owned(),
+            include_str!("../../../examples/governance/roadmap-2010.json").to_owned(),
+        ),
+        proposals: (
+            "examples/governance/proposals-2010.json".to_owned(),
+            include_str!("../../../examples/governance/proposals-2010.json").to_owned(),
+        ),
+    };
+    let written = crate::commands::report::write_all(
         &report,
+        &ruleset,
+        &registry,
+        Some(&governance),
         &report_dir,
         &[FormatArg::Html, FormatArg::Json, FormatArg::Csv],
     )?;
@@ -88,6 +109,12 @@ pub fn run(out: &Path) -> Result<(), CliError> {
         report_dir.join("report.json").display(),
         report_dir.join("csv").display()
     ));
+    if let Some(page) = &written.governance {
+        crate::output::say(format_args!(
+            "governance (committees held, action plans arbitrated): {}",
+            page.display()
+        ));
+    }
     crate::output::say(format_args!("database: {}", db.display()));
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand; [`run`] dispatches to them.
 
 pub mod demo;
+pub mod governance;
 pub mod import;
 pub mod init;
 pub mod report;
@@ -23,8 +24,11 @@ pub fn run(command: Command) -> Result<(), CliError> {
         Command::Demo(args) => demo::run(&args.out),
         Command::Import(args) => import::run(&args),
         Command::Territory(args) => territory::run(&args),
+        Command::Committee(args) => governance::committee(&args),
+        Command::Calendar(args) => governance::calendar(&args),
+        Command::Plan(args) => governance::plan(&args),
         Command::Report(args) => {
-            let written = report::run(&args.db, args.year, &args.out, &args.format)?;
+            let written = report::run(&args)?;
             for path in &written.files {
                 tracing::info!(path = %path.display(), "written");
             }
@@ -35,6 +39,9 @@ pub fn run(command: Command) -> Result<(), CliError> {
                 None => {
                     crate::output::say(format_args!("report written in {}", args.out.display()))
                 }
+            }
+            if let Some(page) = &written.governance {
+                crate::output::say(format_args!("governance: {}", page.display()));
             }
             Ok(())
         }

@@ -11,7 +11,8 @@ use em_core::{Registry, Ruleset};
 use em_store::Store;
 use jiff::civil::Date;
 
-use crate::args::FormatArg;
+use crate::args::{FormatArg, ReportArgs};
+use crate::commands::governance::GovernanceInputs;
 use crate::error::CliError;
 
 /// What `em report` wrote.
@@ -19,6 +20,8 @@ use crate::error::CliError;
 pub struct Written {
     /// The HTML page, if HTML was asked for.
     pub html: Option<PathBuf>,
+    /// The governance page, if its inputs were given.
+    pub governance: Option<PathBuf>,
     /// Every file written.
     pub files: Vec<PathBuf>,
 }
@@ -82,12 +85,54 @@ fn bad_year(year: i16) -> CliError {
 }
 
 /// Runs `em report`.
-pub fn run(db: &Path, year: i16, out: &Path, formats: &[FormatArg]) -> Result<Written, CliError> {
+pub fn run(args: &ReportArgs) -> Result<Written, CliError> {
     let ruleset = Ruleset::champagne_ardenne();
     let registry = Registry::champagne_ardenne();
-    let store = crate::commands::init::open(db)?;
-    let report = build(&store, &registry, &ruleset, year)?;
-    write(&report, out, formats)
+    let store = crate::commands::init::open(&args.db)?;
+    let report = build(&store, &registry, &ruleset, args.year)?;
+    let governance = match (&args.meetings, &args.roadmap, &args.proposals) {
+        (Some(meetings), Some(roadmap), Some(proposals)) => {
+            Some(GovernanceInputs::from_files(meetings, roadmap, proposals)?)
+        }
+        _ => None,
+    };
+    write_all(
+        &report,
+        &ruleset,
+        &registry,
+        governance.as_ref(),
+        &args.out,
+        &args.format,
+    )
+}
+
+/// Writes the activity report and, when its inputs are given, the
+/// governance document beside it.
+pub fn write_all(
+    report: &ActivityReport,
+    ruleset: &Ruleset,
+    registry: &Registry,
+    governance: Option<&GovernanceInputs>,
+    out: &Path,
+    formats: &[FormatArg],
+) -> Result<Written, CliError> {
+    let mut written = write(report, out, formats)?;
+    if let Some(inputs) = governance {
+        let document =
+            crate::commands::governance::report_document(ruleset, registry, report.year, inputs)?;
+        let files = crate::commands::governance::write(
+            &document,
+            out,
+            report.small_count_threshold,
+            formats,
+        )?;
+        written.governance = files
+            .iter()
+            .find(|p| p.extension().is_some_and(|e| e == "html"))
+            .cloned();
+        written.files.extend(files);
+    }
+    Ok(written)
 }
 
 /// Writes the report into `out` in every format asked for.
@@ -106,6 +151,7 @@ pub fn write(
     };
     let mut written = Written {
         html: None,
+        governance: None,
         files: Vec::new(),
     };
     for format in formats {
