@@ -41,13 +41,22 @@ struct StatisticRow<'a> {
     scope: &'a str,
     scope_name: &'a str,
     table: &'a str,
+    table_kind: &'a str,
     table_title: &'a str,
     code: Option<&'a str>,
     label: &'a str,
     column: &'a str,
-    value: Option<f64>,
+    value: Option<Value>,
     unit: &'static str,
     masked: bool,
+}
+
+/// A cell's value: counts stay integers in Python, the rest are floats.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum Value {
+    Count(u64),
+    Number(f64),
 }
 
 fn scope_kind_name(kind: em_core::activity::ScopeKind) -> &'static str {
@@ -113,10 +122,10 @@ fn rows_json(report: &em_core::activity::ActivityReport) -> Result<String, EmErr
             for row in &table.rows {
                 for (column, cell) in table.columns.iter().zip(&row.cells) {
                     let (value, unit, masked) = match cell {
-                        Cell::Count(n) => (Some(*n as f64), "count", false),
+                        Cell::Count(n) => (Some(Value::Count(*n)), "count", false),
                         Cell::Masked => (None, "count", true),
-                        Cell::Percent(p) => (Some(*p), "percent", false),
-                        Cell::Number(x) => (Some(*x), "number", false),
+                        Cell::Percent(p) => (Some(Value::Number(*p)), "percent", false),
+                        Cell::Number(x) => (Some(Value::Number(*x)), "number", false),
                         Cell::Text(_) | Cell::Empty => continue,
                     };
                     rows.push(StatisticRow {
@@ -125,6 +134,10 @@ fn rows_json(report: &em_core::activity::ActivityReport) -> Result<String, EmErr
                         scope: &scope.scope.id,
                         scope_name: &scope.scope.name,
                         table: &table.id,
+                        // The table's id without its scope prefix
+                        // (`site-sedan.theme` → `theme`), to group one kind
+                        // of table across scopes.
+                        table_kind: table.id.split_once('.').map_or(&table.id, |(_, k)| k),
                         table_title: &table.title,
                         code: row.code.as_deref(),
                         label: &row.label,

@@ -13,6 +13,7 @@ uniffi::setup_scaffolding!();
 
 pub mod activity;
 mod convert;
+pub mod demo;
 pub mod error;
 pub mod governance;
 pub mod import;

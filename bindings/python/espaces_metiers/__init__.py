@@ -34,6 +34,7 @@ from ._errors import (
     StoreError,
     TerritoryError,
 )
+from ._demo import DemoFile, demo_network, write_demo_files
 from ._governance import Governance
 from ._labelling import Applications, Labelling
 from ._network import (
@@ -85,6 +86,7 @@ __all__ = [
     "CodeInfo",
     "CommuneInfo",
     "DateLike",
+    "DemoFile",
     "DepartementInfo",
     "EmError",
     "FileAccessError",
@@ -108,7 +110,9 @@ __all__ = [
     "Territory",
     "TerritoryError",
     "check_records",
+    "demo_network",
     "record_schema",
     "shipped_files",
     "validate_ruleset",
+    "write_demo_files",
 ]
