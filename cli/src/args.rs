@@ -91,6 +91,16 @@ pub enum Command {
     /// site's action proposals under the roadmap (feuille de route), and
     /// every plan against the regional budget.
     Plan(PlanArgs),
+
+    /// Labelling (labellisation): judge an application file (dossier de
+    /// candidature) against the specification (cahier des charges), and
+    /// follow applications through their steps — submitted, complete,
+    /// Commission's opinion (avis), the Region's decision, the label's life.
+    Label(LabelArgs),
+
+    /// The sites' plugins (WebAssembly): list and check those of a
+    /// manifest, or run one report plugin on a site's tables.
+    Plugins(PluginsArgs),
 }
 
 /// Options of `em init`.
@@ -125,6 +135,11 @@ pub struct ImportArgs {
     /// regional template.
     #[arg(long)]
     pub mapping: Option<PathBuf>,
+
+    /// A plugin manifest: the rules plugins the file's site enables check
+    /// its visits too.
+    #[arg(long)]
+    pub plugins: Option<PathBuf>,
 }
 
 /// The kind of records a file holds.
@@ -174,6 +189,11 @@ pub struct ReportArgs {
     /// The sites' action proposals (JSON), to add their arbitration.
     #[arg(long, requires_all = ["meetings", "roadmap"])]
     pub proposals: Option<PathBuf>,
+
+    /// A plugin manifest: each site's report plugins add their section to
+    /// the site's part of the report.
+    #[arg(long)]
+    pub plugins: Option<PathBuf>,
 }
 
 /// A format of the report.
@@ -202,6 +222,11 @@ pub struct DemoArgs {
     /// database and the report.
     #[arg(long, default_value = "demo")]
     pub out: PathBuf,
+
+    /// A plugin manifest: the sites' plugins check the imports and add
+    /// their sections to the report.
+    #[arg(long)]
+    pub plugins: Option<PathBuf>,
 }
 
 /// Options of `em territory`.
@@ -348,5 +373,157 @@ pub enum PlanCommand {
         /// Print the view as JSON.
         #[arg(long)]
         json: bool,
+    },
+}
+
+/// Options of `em label`.
+#[derive(Debug, Args)]
+pub struct LabelArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: LabelCommand,
+}
+
+/// The subcommands of `em label`.
+#[derive(Debug, Subcommand)]
+pub enum LabelCommand {
+    /// Judge an application file (.toml or .json) against the specification
+    /// in force on its submission day: every criterion met, not met or
+    /// unknown, with the reason.
+    Check {
+        /// The application file.
+        file: PathBuf,
+        /// Print the evaluation as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The applications of a database and where each stands.
+    List {
+        /// The database.
+        db: PathBuf,
+        /// The day their standing is given for.
+        #[arg(long, default_value = "2010-12-31")]
+        date: Date,
+    },
+    /// One application with its whole history.
+    Show {
+        /// The database.
+        db: PathBuf,
+        /// The application's identifier.
+        id: String,
+    },
+    /// Take one step on an application, recorded in the database's journal.
+    Advance {
+        /// The database.
+        db: PathBuf,
+        /// The application's identifier (a `draft` creates it).
+        id: String,
+        /// Who acts: host_structure, regional_coordination, commission or
+        /// region.
+        #[arg(long)]
+        role: String,
+        /// The body or service acting (e.g. "Commission régionale, séance
+        /// du 15 juin 2010"), never a person's name.
+        #[arg(long)]
+        actor: String,
+        /// The day the step takes effect.
+        #[arg(long)]
+        date: Date,
+        /// Why; some steps require it (sending back, suspending…).
+        #[arg(long)]
+        reason: Option<String>,
+        /// The step.
+        #[command(subcommand)]
+        action: LabelAction,
+    },
+}
+
+/// The steps of an application.
+#[derive(Debug, Subcommand)]
+pub enum LabelAction {
+    /// The host structure (structure porteuse) writes its application.
+    Draft {
+        /// The application file (.toml or .json).
+        file: PathBuf,
+    },
+    /// The host structure submits it; it is judged on the day.
+    Submit,
+    /// The regional coordination sends it back (--reason required).
+    SendBack,
+    /// The regional coordination declares it complete.
+    DeclareComplete,
+    /// The Commission gives its opinion (avis).
+    GiveOpinion {
+        /// favourable, favourable_with_reservations or unfavourable.
+        #[arg(long)]
+        opinion: String,
+        /// A reason (repeat for several).
+        #[arg(long = "because", required = true)]
+        reasons: Vec<String>,
+        /// A condition of a favourable opinion with reservations.
+        #[arg(long = "condition")]
+        conditions: Vec<String>,
+    },
+    /// The Region decides: the label is granted, or refused.
+    Decide {
+        /// Grant the label (refused without it).
+        #[arg(long)]
+        granted: bool,
+    },
+    /// The host structure submits a year's activity report, renewing the
+    /// label.
+    SubmitActivityReport {
+        /// The year reported on.
+        #[arg(long)]
+        year: i16,
+    },
+    /// The Region suspends the label (--reason required).
+    Suspend,
+    /// The Region lifts a suspension.
+    Reinstate,
+    /// The Region withdraws the label (--reason required).
+    Withdraw,
+    /// The host structure abandons its application.
+    Abandon,
+}
+
+/// Options of `em plugins`.
+#[derive(Debug, Args)]
+pub struct PluginsArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: PluginsCommand,
+}
+
+/// The subcommands of `em plugins`.
+#[derive(Debug, Subcommand)]
+pub enum PluginsCommand {
+    /// The plugins of a manifest: name, version, kind, sites.
+    List {
+        /// The plugin manifest (TOML).
+        manifest: PathBuf,
+    },
+    /// Load every plugin of a manifest (hash, interface version, start-up)
+    /// and say which failed and why.
+    Check {
+        /// The plugin manifest (TOML).
+        manifest: PathBuf,
+    },
+    /// Run one report plugin on a site's masked tables of a year and print
+    /// its document as JSON.
+    Run {
+        /// The plugin manifest (TOML).
+        manifest: PathBuf,
+        /// The plugin's name.
+        plugin: String,
+        /// The database.
+        #[arg(long)]
+        db: PathBuf,
+        /// The year.
+        #[arg(long)]
+        year: i16,
+        /// The site.
+        #[arg(long)]
+        site: String,
     },
 }

@@ -436,3 +436,56 @@ fn territory_answers_with_sentences_or_json() {
     let run = em(&["territory", "close", "atlantis"]);
     assert_eq!(run.status.code(), Some(2), "{}", text(&run));
 }
+
+#[test]
+fn label_judges_an_application_and_follows_its_steps() {
+    let applications = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/applications");
+    let run = em(&["label", "check", s(&applications.join("langres-2010.toml"))]);
+    assert!(run.status.success(), "{}", text(&run));
+    assert!(text(&run).starts_with("Eligible"), "{}", text(&run));
+    let run = em(&[
+        "label",
+        "check",
+        s(&applications.join("nogent-2010-incomplete.json")),
+    ]);
+    assert!(text(&run).starts_with("Not eligible"), "{}", text(&run));
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("em.sqlite");
+    let step = |date: &str, role: &str, action: &[&str]| {
+        let mut args = vec![
+            "label",
+            "advance",
+            s(&db),
+            "langres-2010",
+            "--role",
+            role,
+            "--actor",
+            "Pays de Langres",
+            "--date",
+            date,
+        ];
+        args.extend_from_slice(action);
+        em(&args)
+    };
+    let file = applications.join("langres-2010.toml");
+    let run = step("2010-03-01", "host_structure", &["draft", s(&file)]);
+    assert!(run.status.success(), "{}", text(&run));
+    let run = step("2010-03-02", "host_structure", &["submit"]);
+    assert!(
+        text(&run).contains("submitted (eligible)"),
+        "{}",
+        text(&run)
+    );
+    // The Region cannot decide before the Commission's opinion.
+    let run = step("2010-03-03", "region", &["decide", "--granted"]);
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run));
+
+    let run = em(&["label", "show", s(&db), "langres-2010"]);
+    let said = text(&run);
+    assert!(said.contains("#1") && said.contains("#2"), "{said}");
+    assert!(
+        !said.contains("#3"),
+        "the refused step is not recorded: {said}"
+    );
+}

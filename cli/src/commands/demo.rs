@@ -17,7 +17,7 @@ use crate::commands::import::{FileToImport, import_files};
 use crate::error::CliError;
 
 /// Runs the demo into `out` and prints where the report is.
-pub fn run(out: &Path) -> Result<(), CliError> {
+pub fn run(out: &Path, plugins: Option<&Path>) -> Result<(), CliError> {
     let _span = tracing::info_span!("demo").entered();
     let ruleset = Ruleset::champagne_ardenne();
     let registry = Registry::champagne_ardenne();
@@ -60,10 +60,14 @@ pub fn run(out: &Path) -> Result<(), CliError> {
             kind: Some(f.kind),
         })
         .collect();
-    let summary = import_files(&mut store, &importer, &to_import)?;
+    let host = match plugins {
+        Some(manifest) => Some(crate::commands::plugins::host(manifest)?),
+        None => None,
+    };
+    let summary = import_files(&mut store, &importer, &to_import, host.as_ref())?;
     if summary.refused > 0 {
         return Err(CliError::Input(format!(
-            "{} demo file(s) were refused: the generator and the importers disagree",
+            "{} demo file(s) were refused (problems above): the generator disagrees with the importers or with a site's rules plugin",
             summary.refused
         )));
     }
@@ -73,7 +77,11 @@ pub fn run(out: &Path) -> Result<(), CliError> {
         .last()
         .ok_or_else(|| CliError::Input("the demo simulates no year".to_owned()))?;
     eprintln!("3/3 writing the activity report (bilan d'activité) of {year}");
-    let report = crate::commands::report::build(&store, &registry, &ruleset, year)?;
+    let mut report = crate::commands::report::build(&store, &registry, &ruleset, year)?;
+    if let Some(host) = &host {
+        let (ran, failed) = crate::commands::plugins::run_report_plugins(host, &mut report);
+        eprintln!("    {ran} site plugin section(s) added to the report, {failed} left out");
+    }
     let report_dir = out.join("report");
     // The governance sample of the repository: the meetings of the demo
     // year and the next year's roadmap and proposals, compiled in so that

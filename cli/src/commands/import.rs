@@ -10,8 +10,11 @@ use std::path::{Path, PathBuf};
 use em_core::statistics::RecordKind;
 use em_core::{Registry, Ruleset};
 use em_import::{ImportOptions, ImportReport, Importer, Mapping, Outcome};
+use em_plugin_host::PluginHost;
 use em_store::Store;
 use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::commands::plugins::PluginCheck;
 
 use crate::args::{ImportArgs, KindArg};
 use crate::error::CliError;
@@ -78,6 +81,7 @@ pub fn import_files(
     store: &mut Store,
     importer: &Importer<'_>,
     files: &[FileToImport],
+    plugins: Option<&PluginHost>,
 ) -> Result<Summary, CliError> {
     let mut summary = Summary::default();
     for file in files {
@@ -91,10 +95,17 @@ pub fn import_files(
         );
         bar.set_message(file.path.display().to_string());
         let mut on_progress = |p: em_import::Progress| bar.set_position(p.bytes_read);
+        let mut checks = plugins
+            .map(|host| PluginCheck::for_site(host, file.site.as_deref()))
+            .unwrap_or_default();
         let options = ImportOptions {
             kind: file.kind,
             site: file.site.clone(),
             progress: Some(&mut on_progress),
+            checks: checks
+                .iter_mut()
+                .map(|c| c as &mut dyn em_import::RecordCheck)
+                .collect(),
             ..ImportOptions::default()
         };
         let result = importer.import_file(store, &file.path, options);
@@ -173,7 +184,11 @@ pub fn run(args: &ImportArgs) -> Result<(), CliError> {
             kind: args.kind.map(RecordKind::from),
         })
         .collect();
-    let summary = import_files(&mut store, &importer, &files)?;
+    let host = match &args.plugins {
+        Some(manifest) => Some(crate::commands::plugins::host(manifest)?),
+        None => None,
+    };
+    let summary = import_files(&mut store, &importer, &files, host.as_ref())?;
     if summary.refused > 0 {
         return Err(CliError::Input(format!(
             "{} of {} file(s) refused (see the problems above); the other files were imported",

@@ -4,6 +4,8 @@ pub mod demo;
 pub mod governance;
 pub mod import;
 pub mod init;
+pub mod label;
+pub mod plugins;
 pub mod report;
 pub mod schema;
 pub mod territory;
@@ -21,12 +23,14 @@ pub fn run(command: Command) -> Result<(), CliError> {
             }
             Ok(())
         }
-        Command::Demo(args) => demo::run(&args.out),
+        Command::Demo(args) => demo::run(&args.out, args.plugins.as_deref()),
         Command::Import(args) => import::run(&args),
         Command::Territory(args) => territory::run(&args),
         Command::Committee(args) => governance::committee(&args),
         Command::Calendar(args) => governance::calendar(&args),
         Command::Plan(args) => governance::plan(&args),
+        Command::Label(args) => label::run(&args),
+        Command::Plugins(args) => plugins::run(&args),
         Command::Report(args) => {
             let written = report::run(&args)?;
             for path in &written.files {

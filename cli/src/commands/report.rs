@@ -89,7 +89,12 @@ pub fn run(args: &ReportArgs) -> Result<Written, CliError> {
     let ruleset = Ruleset::champagne_ardenne();
     let registry = Registry::champagne_ardenne();
     let store = crate::commands::init::open(&args.db)?;
-    let report = build(&store, &registry, &ruleset, args.year)?;
+    let mut report = build(&store, &registry, &ruleset, args.year)?;
+    if let Some(manifest) = &args.plugins {
+        let host = crate::commands::plugins::host(manifest)?;
+        let (ran, failed) = crate::commands::plugins::run_report_plugins(&host, &mut report);
+        tracing::info!(ran, failed, "report plugins run");
+    }
     let governance = match (&args.meetings, &args.roadmap, &args.proposals) {
         (Some(meetings), Some(roadmap), Some(proposals)) => {
             Some(GovernanceInputs::from_files(meetings, roadmap, proposals)?)

@@ -14,6 +14,16 @@ use serde::Deserialize;
 
 use crate::DemoError;
 
+/// The optional fields of a visit the generator may leave blank.
+pub const OPTIONAL_FIELDS: &[&str] = &[
+    "sex",
+    "age_band",
+    "status",
+    "education_level",
+    "commune",
+    "arrival_channel",
+];
+
 /// The shipped parameters.
 pub const SHIPPED: &str = include_str!("../calibration.toml");
 
@@ -126,6 +136,9 @@ pub struct SiteOverride {
     pub site: String,
     /// Share of visits about business creation.
     pub business_creation_share: Option<f64>,
+    /// Optional fields the site never leaves blank.
+    #[serde(default)]
+    pub always_filled: Vec<String>,
 }
 
 /// The satisfaction survey.
@@ -338,6 +351,22 @@ impl Calibration {
                 "calibration.toml: volume.reference_site: `{}` is not a site of the registry",
                 self.volume.reference_site
             ));
+        }
+        for (i, o) in self.site_overrides.iter().enumerate() {
+            if !known_site(&o.site) {
+                problems.push(format!(
+                    "calibration.toml: site_overrides[{i}].site: `{}` is not a site of the registry",
+                    o.site
+                ));
+            }
+            for field in &o.always_filled {
+                if !OPTIONAL_FIELDS.contains(&field.as_str()) {
+                    problems.push(format!(
+                        "calibration.toml: site_overrides[{i}].always_filled: `{field}` is not an optional field of a visit ({})",
+                        OPTIONAL_FIELDS.join(", ")
+                    ));
+                }
+            }
         }
         if self.years().is_empty() {
             problems.push("calibration.toml: volume.years: no year to simulate".to_owned());

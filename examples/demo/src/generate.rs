@@ -111,6 +111,7 @@ struct SiteSimulation<'a> {
     event_partners: Table,
     score: Table,
     business_creation_share: Option<f64>,
+    always_filled: Vec<String>,
 }
 
 /// How many of the latest new visitors a returning visit is drawn from: a
@@ -159,6 +160,12 @@ impl<'a> SiteSimulation<'a> {
                 .iter()
                 .find(|o| o.site == site.id)
                 .and_then(|o| o.business_creation_share),
+            always_filled: calibration
+                .site_overrides
+                .iter()
+                .filter(|o| o.site == site.id)
+                .flat_map(|o| o.always_filled.iter().cloned())
+                .collect(),
         }
     }
 
@@ -264,20 +271,26 @@ impl<'a> SiteSimulation<'a> {
         let contact_mode = self.contact_mode.pick(rng);
         // How a person heard of the site is asked on the first visit only.
         let arrival_channel = first.then(|| self.arrival_channel.pick(rng));
-        let mut optional = |value: String| (!rng.chance(missing)).then_some(value);
+        let always = &self.always_filled;
+        // The draw happens even for a field the site always fills, so that
+        // the rest of the stream is the same as without the override.
+        let mut optional = |field: &str, value: String| {
+            let blank = rng.chance(missing);
+            (!blank || always.iter().any(|f| f == field)).then_some(value)
+        };
         Visit {
             site: self.site.id.clone(),
             date,
             reference: Some(format!("{year}-{number:05}")),
             visitor: Some(person.id.clone()),
             contact_mode,
-            sex: optional(person.sex),
-            age_band: optional(person.age_band),
-            status: optional(person.status),
-            education_level: optional(person.education_level),
-            commune: optional(person.commune),
+            sex: optional("sex", person.sex),
+            age_band: optional("age_band", person.age_band),
+            status: optional("status", person.status),
+            education_level: optional("education_level", person.education_level),
+            commune: optional("commune", person.commune),
             first_visit: Some(first),
-            arrival_channel: arrival_channel.and_then(&mut optional),
+            arrival_channel: arrival_channel.and_then(|c| optional("arrival_channel", c)),
             themes,
             services,
             referrals,
@@ -610,6 +623,20 @@ mod tests {
             .count();
         let reims_all = data.visits.iter().filter(|v| v.site == "reims").count();
         assert!(reims_home * 2 > reims_all, "{reims_home} of {reims_all}");
+    }
+
+    #[test]
+    fn epernay_never_leaves_the_education_level_blank() {
+        let (data, _, _) = demo();
+        let epernay: Vec<_> = data.visits.iter().filter(|v| v.site == "epernay").collect();
+        assert!(epernay.iter().all(|v| v.education_level.is_some()));
+        // Elsewhere about 3 % of visits leave it blank.
+        let blank = data
+            .visits
+            .iter()
+            .filter(|v| v.site == "reims" && v.education_level.is_none())
+            .count();
+        assert!(blank > 100, "{blank}");
     }
 
     #[test]
