@@ -23,11 +23,14 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo test"
 cargo test --workspace --locked
 
-if [[ -f plugins/examples/Cargo.toml ]]; then
-    step "example plugins for wasm32-wasip2"
-    cargo build --target wasm32-wasip2 --release \
-        --manifest-path plugins/examples/Cargo.toml
-fi
+# The same command and target folder as the plugin host's tests, so that
+# the build is shared.
+plugins_built=$root/target/plugin-examples/wasm32-wasip2/release
+step "example plugins for wasm32-wasip2"
+cargo build --quiet --release --target wasm32-wasip2 \
+    --manifest-path plugins/examples/Cargo.toml --target-dir target/plugin-examples
+cargo test --quiet --manifest-path plugins/examples/Cargo.toml \
+    --target-dir target/plugin-examples
 
 step "Python suite (wheel, pytest, mypy --strict)"
 # pytest exits with 5 when it collects no test at all. That must not pass
@@ -45,10 +48,32 @@ elif [[ $status -ne 0 ]]; then
     exit "$status"
 fi
 
-step "em demo (smoke run)"
+step "em demo (smoke run, with the example plugins installed)"
 demo=$root/target/demo-smoke
 rm -rf "$demo"
-cargo run --quiet --locked -p em-cli -- demo --out "$demo"
+mkdir -p "$demo/plugins"
+cp "$plugins_built/youth_report.wasm" "$plugins_built/local_rule.wasm" "$demo/plugins/"
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+cat > "$demo/plugins/plugins.toml" << EOF
+[[plugin]]
+name = "youth-report"
+kind = "report"
+file = "youth_report.wasm"
+sha256 = "$(sha "$demo/plugins/youth_report.wasm")"
+sites = ["troyes", "sedan", "reims"]
+
+[[plugin]]
+name = "local-rule"
+kind = "rules"
+file = "local_rule.wasm"
+sha256 = "$(sha "$demo/plugins/local_rule.wasm")"
+sites = ["epernay"]
+EOF
+cargo run --quiet --locked -p em-cli -- demo --out "$demo" --plugins "$demo/plugins/plugins.toml"
+if ! grep -q "moins de 26 ans" "$demo/report/index.html"; then
+    echo "error: the youth-report plugin's section is missing from the demo report" >&2
+    exit 1
+fi
 for file in report/index.html report/report.json report/governance.html; do
     if [[ ! -s "$demo/$file" ]]; then
         echo "error: em demo did not write $demo/$file" >&2

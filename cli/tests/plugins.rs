@@ -1,0 +1,165 @@
+//! The sites' plugins through the `em` command: the example plugins are
+//! built for `wasm32-wasip2`, installed with a manifest, and run by
+//! `em import` (rules) and `em report` (report sections) — a failing plugin
+//! is named and the rest of the work is complete.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use sha2::{Digest, Sha256};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The folder of the built example plugins, built on first use with the
+/// same command and target folder as the plugin host's own tests.
+fn built() -> &'static Path {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let target = repo().join("target/plugin-examples");
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "--quiet", "--release", "--target", "wasm32-wasip2"])
+            .arg("--manifest-path")
+            .arg(repo().join("plugins/examples/Cargo.toml"))
+            .arg("--target-dir")
+            .arg(&target)
+            .status()
+            .expect("cargo runs");
+        assert!(
+            status.success(),
+            "building the example plugins failed (`rustup target add wasm32-wasip2`?)"
+        );
+        target.join("wasm32-wasip2/release")
+    })
+}
+
+/// Installs plugins (name, kind, crate, sites) in `dir` with their manifest.
+fn install(dir: &Path, plugins: &[(&str, &str, &str, &[&str])]) -> PathBuf {
+    let mut manifest = String::new();
+    for (name, kind, krate, sites) in plugins {
+        let bytes = fs::read(built().join(format!("{krate}.wasm"))).unwrap();
+        let file = format!("{krate}.wasm");
+        fs::write(dir.join(&file), &bytes).unwrap();
+        let sites: Vec<String> = sites.iter().map(|s| format!("\"{s}\"")).collect();
+        manifest.push_str(&format!(
+            "[[plugin]]\nname = \"{name}\"\nkind = \"{kind}\"\nfile = \"{file}\"\nsha256 = \"{}\"\nsites = [{}]\ndeadline_ms = 2000\n\n",
+            hex::encode(Sha256::digest(&bytes)),
+            sites.join(", ")
+        ));
+    }
+    let path = dir.join("plugins.toml");
+    fs::write(&path, manifest).unwrap();
+    path
+}
+
+fn em(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_em"))
+        .args(args)
+        .env_remove("EM_LOG")
+        .output()
+        .expect("the em binary runs")
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn s(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+#[test]
+fn report_plugins_add_their_section_and_a_failing_one_leaves_the_rest_complete() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = install(
+        dir.path(),
+        &[
+            ("youth-report", "report", "youth_report", &["reims"]),
+            ("hostile-trap", "report", "hostile_trap", &["reims"]),
+        ],
+    );
+    let run = em(&["plugins", "list", s(&manifest)]);
+    assert!(run.status.success(), "{}", text(&run));
+    assert!(text(&run).contains("youth-report"), "{}", text(&run));
+
+    let db = dir.path().join("em.sqlite");
+    let sample = repo().join("examples/data/samples/visits-reims-2009.csv");
+    let run = em(&["import", s(&db), s(&sample), "--site", "reims"]);
+    assert!(run.status.success(), "{}", text(&run));
+    let out = dir.path().join("report");
+    let run = em(&[
+        "report",
+        s(&db),
+        "--year",
+        "2009",
+        "--out",
+        s(&out),
+        "--plugins",
+        s(&manifest),
+    ]);
+    assert!(run.status.success(), "{}", text(&run));
+    assert!(
+        text(&run).contains("hostile-trap"),
+        "the failing plugin is named"
+    );
+    let page = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        page.contains("moins de 26 ans"),
+        "the youth section is missing"
+    );
+    assert!(
+        page.contains("Espace métiers de Reims"),
+        "the site's part is missing"
+    );
+}
+
+#[test]
+fn a_rules_plugin_refuses_a_file_at_import_naming_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = install(
+        dir.path(),
+        &[("local-rule", "rules", "local_rule", &["epernay"])],
+    );
+    let file = dir.path().join("epernay.csv");
+    fs::write(
+        &file,
+        "Date;Mode de contact;Niveau de formation;Première visite;Comment a-t-il connu l'Espace métiers;Thèmes\n\
+         05/01/2009;Sur place;Niveau IV (Bac);Oui;Bouche à oreille;Emploi\n\
+         06/01/2009;Sur place;;Non;;Formation\n",
+    )
+    .unwrap();
+    let db = dir.path().join("em.sqlite");
+    let run = em(&[
+        "import",
+        s(&db),
+        s(&file),
+        "--site",
+        "epernay",
+        "--kind",
+        "visit",
+        "--plugins",
+        s(&manifest),
+    ]);
+    let said = text(&run);
+    assert_eq!(run.status.code(), Some(1), "{said}");
+    assert!(said.contains("epernay.csv, line 3, column C"), "{said}");
+    assert!(said.contains("local-rule"), "{said}");
+    // Without the plugin the same file is fine.
+    let run = em(&[
+        "import",
+        s(&db),
+        s(&file),
+        "--site",
+        "epernay",
+        "--kind",
+        "visit",
+    ]);
+    assert!(run.status.success(), "{}", text(&run));
+}
