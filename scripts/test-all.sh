@@ -85,4 +85,8 @@ if ! compgen -G "$demo/report/csv/*.csv" > /dev/null; then
     exit 1
 fi
 
+step "Rust embedding example (examples/rust)"
+cargo run --quiet --locked -p em-examples --example annual_report -- "$root/target/example-report"
+test -s "$root/target/example-report/index.html"
+
 step "all tests passed"
