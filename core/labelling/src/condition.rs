@@ -414,7 +414,7 @@ fn typed_constant(
         #[allow(clippy::cast_precision_loss)]
         (FactType::Number, toml::Value::Integer(i)) => Ok(FactValue::Number(*i as f64)),
         (FactType::Number, toml::Value::Float(x)) if x.is_finite() => Ok(FactValue::Number(*x)),
-        (FactType::Text, toml::Value::String(s)) => Ok(FactValue::Text(s.clone())),
+        (FactType::Text, toml::Value::String(s)) => Ok(FactValue::Text(s.as_str().into())),
         (FactType::Date, toml::Value::String(s)) => parse_day(s)
             .map(FactValue::Date)
             .ok_or_else(|| format!("`{s}` is not a date written YYYY-MM-DD")),

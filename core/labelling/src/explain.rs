@@ -56,59 +56,68 @@ impl Condition {
             Condition::Compare { op, fact, value } => {
                 let decl = &decls[fact.index];
                 let unit = decl.unit.as_deref();
-                let mut wanted = String::new();
-                if decl.fact_type == FactType::List {
-                    let _ = write!(wanted, "{} ", op.words());
-                    value.write_display(None, &mut wanted);
-                    wanted.push_str(" entries");
-                } else {
-                    let _ = write!(wanted, "{} ", op.words());
-                    value.write_display(unit, &mut wanted);
-                }
+                // The value asked for closes every sentence, so it is
+                // written last, straight into the sentence.
+                let wanted = |out: &mut String| {
+                    out.push_str(op.words());
+                    out.push(' ');
+                    if decl.fact_type == FactType::List {
+                        value.write_display(None, out);
+                        out.push_str(" entries");
+                    } else {
+                        value.write_display(unit, out);
+                    }
+                };
                 lead(decl, out);
-                match (slot(facts, fact.index), verdict) {
-                    (None, _) => {
-                        let _ = write!(out, " is not stated; it must be {wanted}");
+                match slot(facts, fact.index) {
+                    None => {
+                        out.push_str(" is not stated; it must be ");
+                        wanted(out);
                     }
-                    (Some(FactValue::List(items)), v) => {
-                        let _ = write!(out, " has {} entries", items.len());
-                        if !items.is_empty() {
-                            let _ = write!(out, " ({})", items.join(", "));
+                    Some(actual) => {
+                        if let FactValue::List(items) = actual {
+                            let _ = write!(out, " has {} entries", items.len());
+                            if !items.is_empty() {
+                                out.push_str(" (");
+                                join(items, out);
+                                out.push(')');
+                            }
+                        } else {
+                            out.push_str(" is ");
+                            actual.write_display(unit, out);
                         }
-                        connect(v, &wanted, out);
-                    }
-                    (Some(actual), v) => {
-                        out.push_str(" is ");
-                        actual.write_display(unit, out);
-                        connect(v, &wanted, out);
+                        if verdict == Verdict::Met {
+                            out.push_str(" (");
+                            wanted(out);
+                            out.push_str(" required)");
+                        } else {
+                            out.push_str(", but must be ");
+                            wanted(out);
+                        }
                     }
                 }
             }
             Condition::In { fact, values } => {
                 let decl = &decls[fact.index];
                 let unit = decl.unit.as_deref();
-                let mut accepted = String::new();
+                lead(decl, out);
+                match slot(facts, fact.index) {
+                    None => out.push_str(" is not stated; it must be one of "),
+                    Some(actual) => {
+                        out.push_str(" is ");
+                        actual.write_display(unit, out);
+                        out.push_str(if verdict == Verdict::Met {
+                            ", one of "
+                        } else {
+                            ", but must be one of "
+                        });
+                    }
+                }
                 for (i, v) in values.iter().enumerate() {
                     if i > 0 {
-                        accepted.push_str(", ");
+                        out.push_str(", ");
                     }
-                    v.write_display(unit, &mut accepted);
-                }
-                lead(decl, out);
-                match (slot(facts, fact.index), verdict) {
-                    (None, _) => {
-                        let _ = write!(out, " is not stated; it must be one of {accepted}");
-                    }
-                    (Some(actual), Verdict::Met) => {
-                        out.push_str(" is ");
-                        actual.write_display(unit, out);
-                        let _ = write!(out, ", one of {accepted}");
-                    }
-                    (Some(actual), _) => {
-                        out.push_str(" is ");
-                        actual.write_display(unit, out);
-                        let _ = write!(out, ", but must be one of {accepted}");
-                    }
+                    v.write_display(unit, out);
                 }
             }
             Condition::Contains { fact, values } => {
@@ -116,25 +125,28 @@ impl Condition {
                 lead(decl, out);
                 match slot(facts, fact.index) {
                     None => {
-                        let _ =
-                            write!(out, " is not stated; it must include {}", values.join(", "));
+                        out.push_str(" is not stated; it must include ");
+                        join(values, out);
                     }
                     Some(FactValue::List(items)) => {
-                        let missing: Vec<&str> = values
-                            .iter()
-                            .filter(|v| !items.contains(v))
-                            .map(String::as_str)
-                            .collect();
-                        if missing.is_empty() {
-                            let _ = write!(out, " includes {}", values.join(", "));
+                        if values.iter().all(|v| items.contains(v)) {
+                            out.push_str(" includes ");
                         } else {
-                            let _ = write!(
-                                out,
-                                " lacks {} (it must include {})",
-                                missing.join(", "),
-                                values.join(", ")
-                            );
+                            out.push_str(" lacks ");
+                            let mut first = true;
+                            for v in values.iter().filter(|v| !items.contains(v)) {
+                                if !first {
+                                    out.push_str(", ");
+                                }
+                                first = false;
+                                out.push_str(v);
+                            }
+                            out.push_str(" (it must include ");
+                            join(values, out);
+                            out.push(')');
+                            return;
                         }
+                        join(values, out);
                     }
                     Some(other) => {
                         out.push_str(" is ");
@@ -173,12 +185,16 @@ impl Condition {
 }
 
 fn lead(decl: &FactDecl, out: &mut String) {
-    let _ = write!(out, "« {} »", decl.label);
+    out.push_str("« ");
+    out.push_str(&decl.label);
+    out.push_str(" »");
 }
 
-fn connect(verdict: Verdict, wanted: &str, out: &mut String) {
-    let _ = match verdict {
-        Verdict::Met => write!(out, " ({wanted} required)"),
-        _ => write!(out, ", but must be {wanted}"),
-    };
+fn join(items: &[String], out: &mut String) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(item);
+    }
 }

@@ -73,10 +73,10 @@ pub enum FactValue {
     /// A calendar day (written `YYYY-MM-DD`). Listed before texts so that a
     /// day read back from JSON stays a day.
     Date(Date),
-    /// A text.
-    Text(String),
-    /// A list of texts.
-    List(Vec<String>),
+    /// A text. Shared, so that an evaluation quoting it copies no text.
+    Text(Arc<str>),
+    /// A list of texts, shared likewise.
+    List(Arc<[String]>),
 }
 
 impl FactValue {
@@ -100,19 +100,35 @@ impl FactValue {
 
     pub(crate) fn write_display(&self, unit: Option<&str>, out: &mut String) {
         use fmt::Write as _;
-        // Writing into a String cannot fail.
-        let _ = match self {
-            FactValue::Bool(true) => write!(out, "yes"),
-            FactValue::Bool(false) => write!(out, "no"),
-            FactValue::Number(n) => match unit {
-                Some(unit) => write!(out, "{n} {unit}"),
-                None => write!(out, "{n}"),
-            },
-            FactValue::Text(t) => write!(out, "“{t}”"),
-            FactValue::Date(d) => write!(out, "{d}"),
-            FactValue::List(items) if items.is_empty() => write!(out, "(none)"),
-            FactValue::List(items) => write!(out, "{}", items.join(", ")),
-        };
+        match self {
+            FactValue::Bool(true) => out.push_str("yes"),
+            FactValue::Bool(false) => out.push_str("no"),
+            FactValue::Number(n) => {
+                // Writing into a String cannot fail.
+                let _ = write!(out, "{n}");
+                if let Some(unit) = unit {
+                    out.push(' ');
+                    out.push_str(unit);
+                }
+            }
+            FactValue::Text(t) => {
+                out.push('“');
+                out.push_str(t);
+                out.push('”');
+            }
+            FactValue::Date(d) => {
+                let _ = write!(out, "{d}");
+            }
+            FactValue::List(items) if items.is_empty() => out.push_str("(none)"),
+            FactValue::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(item);
+                }
+            }
+        }
     }
 }
 
@@ -175,7 +191,7 @@ impl RawValue {
             (FactType::Number, RawValue::Float(_)) => {
                 return Err(format!("fact `{}` must be a finite number", decl.id));
             }
-            (FactType::Text, RawValue::Text(t)) => FactValue::Text(t.clone()),
+            (FactType::Text, RawValue::Text(t)) => FactValue::Text(t.as_str().into()),
             (FactType::Date, RawValue::Text(t) | RawValue::Datetime(t)) => {
                 FactValue::Date(parse_day(t).ok_or_else(|| {
                     format!(
@@ -198,7 +214,7 @@ impl RawValue {
                         }
                     }
                 }
-                FactValue::List(texts)
+                FactValue::List(texts.into())
             }
             _ => return Err(wrong()),
         };
@@ -270,7 +286,7 @@ mod tests {
         );
         assert_eq!(FactValue::Number(0.8).display(None), "0.8");
         assert_eq!(
-            FactValue::List(vec!["state".into(), "region".into()]).display(None),
+            FactValue::List(vec!["state".to_owned(), "region".to_owned()].into()).display(None),
             "state, region"
         );
     }
