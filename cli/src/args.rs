@@ -73,33 +73,42 @@ pub enum Command {
     /// files, imports them, writes the report as HTML, JSON and CSV.
     Demo(DemoArgs),
 
-    /// How well the sites cover the region (maillage du territoire):
-    /// coverage by distance, catchments, what-if questions, the map.
+    /// How well the sites cover the region (maillage du territoire).
+    ///
+    /// Coverage by distance, catchments, what-if questions, the map.
     Territory(TerritoryArgs),
 
-    /// The network's bodies (instances): check meetings against their
-    /// body's rules (quorum, competence, period) and the year's compliance
-    /// table — Commission régionale, comités techniques locaux, comités de
-    /// pilotage.
+    /// Meetings of the network's bodies (instances) and their compliance.
+    ///
+    /// Checks meetings against their body's rules (quorum, competence,
+    /// period) and makes the year's compliance table — Commission régionale,
+    /// comités techniques locaux de programmation, comités de pilotage.
     Committee(CommitteeArgs),
 
-    /// The year's governance calendar: when each body must meet, as a list
-    /// or an iCalendar file for a diary.
+    /// The year's governance calendar, as a list or an iCalendar file.
+    ///
+    /// When each body must meet, for the region and each site.
     Calendar(CalendarArgs),
 
-    /// Action plans (plans d'actions): the recommended arbitration of each
-    /// site's action proposals under the roadmap (feuille de route), and
-    /// every plan against the regional budget.
+    /// Arbitrate the sites' action proposals (plans d'actions).
+    ///
+    /// The recommended plan of each site under the roadmap (feuille de
+    /// route) and its envelope, each proposal kept or dropped with the
+    /// reason, and every plan against the regional budget.
     Plan(PlanArgs),
 
-    /// Labelling (labellisation): judge an application file (dossier de
-    /// candidature) against the specification (cahier des charges), and
-    /// follow applications through their steps — submitted, complete,
-    /// Commission's opinion (avis), the Region's decision, the label's life.
+    /// Labelling (labellisation): check and follow applications.
+    ///
+    /// Judges an application file (dossier de candidature) against the
+    /// specification (cahier des charges), and follows applications through
+    /// their steps — submitted, complete, the Commission's opinion (avis),
+    /// the Region's decision, the label's life.
     Label(LabelArgs),
 
-    /// The sites' plugins (WebAssembly): list and check those of a
-    /// manifest, or run one report plugin on a site's tables.
+    /// The sites' WebAssembly plugins: list, check, run.
+    ///
+    /// Lists and checks the plugins of a manifest, or runs one report plugin
+    /// on a site's masked tables.
     Plugins(PluginsArgs),
 }
 
