@@ -134,8 +134,12 @@ impl CodeCache {
     pub(crate) fn store(&self, plugin_sha256: &[u8; 32], payload: &[u8]) -> std::io::Result<()> {
         let path = self.path_for(plugin_sha256);
         let tag = self.mac(plugin_sha256, payload).finalize().into_bytes();
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        let mut file = fs::File::create(&tmp)?;
+        // A random name, so that two hosts storing the same plugin at once
+        // never write into one temporary file.
+        let mut nonce = [0; 8];
+        getrandom::fill(&mut nonce).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let tmp = path.with_extension(format!("tmp-{}", hex::encode(nonce)));
+        let mut file = fs::File::create_new(&tmp)?;
         file.write_all(MAGIC)?;
         file.write_all(&tag)?;
         file.write_all(payload)?;
@@ -158,6 +162,12 @@ fn read_or_create_key(path: &Path) -> Result<[u8; 32], HostError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let mut key = [0; 32];
             getrandom::fill(&mut key).map_err(|e| io(std::io::Error::other(e.to_string())))?;
+            // The key is written whole to a private file, then linked into
+            // place: a host starting at the same moment sees either no key
+            // or all of it, and exactly one key wins.
+            let mut nonce = [0; 8];
+            getrandom::fill(&mut nonce).map_err(|e| io(std::io::Error::other(e.to_string())))?;
+            let tmp = path.with_extension(format!("tmp-{}", hex::encode(nonce)));
             let mut options = fs::OpenOptions::new();
             options.write(true).create_new(true);
             #[cfg(unix)]
@@ -165,13 +175,16 @@ fn read_or_create_key(path: &Path) -> Result<[u8; 32], HostError> {
                 use std::os::unix::fs::OpenOptionsExt;
                 options.mode(0o600);
             }
-            match options.open(path) {
-                Ok(mut file) => {
-                    file.write_all(&key).map_err(io)?;
-                    file.sync_all().map_err(io)?;
-                    Ok(key)
-                }
-                // Another host process created it first: use theirs.
+            let mut file = options.open(&tmp).map_err(io)?;
+            file.write_all(&key).map_err(io)?;
+            file.sync_all().map_err(io)?;
+            drop(file);
+            let linked = fs::hard_link(&tmp, path);
+            // The temporary name is only a staging step; failing to remove
+            // it leaves a stray file and nothing worse.
+            let _ = fs::remove_file(&tmp);
+            match linked {
+                Ok(()) => Ok(key),
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read_or_create_key(path),
                 Err(e) => Err(io(e)),
             }
