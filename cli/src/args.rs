@@ -112,6 +112,25 @@ pub enum Command {
     Plugins(PluginsArgs),
 }
 
+impl Command {
+    /// The subcommand's name, as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Init(_) => "init",
+            Command::Import(_) => "import",
+            Command::Report(_) => "report",
+            Command::Schema(_) => "schema",
+            Command::Demo(_) => "demo",
+            Command::Territory(_) => "territory",
+            Command::Committee(_) => "committee",
+            Command::Calendar(_) => "calendar",
+            Command::Plan(_) => "plan",
+            Command::Label(_) => "label",
+            Command::Plugins(_) => "plugins",
+        }
+    }
+}
+
 /// Options of `em init`.
 #[derive(Debug, Args)]
 pub struct InitArgs {

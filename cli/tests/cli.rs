@@ -287,6 +287,7 @@ fn a_wrong_command_line_exits_with_code_2() {
         vec!["import", s(&db)],
         vec!["import", s(&db), s(&file), "--kind", "meeting"],
         vec!["import", s(&db), s(&file), "--site", "atlantis"],
+        vec!["report", s(&db), "--year", "2009", "--meetings", s(&file)],
         vec!["frobnicate"],
     ] {
         let run = em(&args);
@@ -488,4 +489,24 @@ fn label_judges_an_application_and_follows_its_steps() {
         !said.contains("#3"),
         "the refused step is not recorded: {said}"
     );
+}
+
+#[test]
+fn logs_go_to_standard_error_and_leave_results_alone() {
+    let quiet = em(&["territory", "coverage"]);
+    let verbose = em(&["-v", "territory", "coverage"]);
+    assert!(quiet.status.success() && verbose.status.success());
+    assert_eq!(quiet.stdout, verbose.stdout, "-v changed the results");
+    assert!(quiet.stderr.is_empty(), "{}", text(&quiet));
+    assert!(
+        String::from_utf8_lossy(&verbose.stderr).contains("INFO"),
+        "{}",
+        text(&verbose)
+    );
+    let filtered = Command::new(env!("CARGO_BIN_EXE_em"))
+        .args(["territory", "coverage"])
+        .env("EM_LOG", "info")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&filtered.stderr).contains("INFO"));
 }

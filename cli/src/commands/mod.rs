@@ -15,6 +15,19 @@ use crate::error::CliError;
 
 /// Runs one subcommand.
 pub fn run(command: Command) -> Result<(), CliError> {
+    let name = command.name();
+    let started = std::time::Instant::now();
+    let result = dispatch(command);
+    tracing::info!(
+        command = name,
+        ok = result.is_ok(),
+        seconds = started.elapsed().as_secs_f64(),
+        "em {name} finished"
+    );
+    result
+}
+
+fn dispatch(command: Command) -> Result<(), CliError> {
     match command {
         Command::Init(args) => init::run(&args.db),
         Command::Schema(args) => {
