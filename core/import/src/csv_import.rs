@@ -24,22 +24,42 @@ pub(crate) struct CsvInput<R> {
     pub(crate) kind: Option<RecordKind>,
 }
 
-struct ByteRow<'r>(&'r csv::ByteRecord);
+/// A CSV record whose text was checked once, as a whole: its fields are
+/// slices of it (the separators are ASCII, so every field boundary is a
+/// character boundary).
+struct TextRow<'r> {
+    record: &'r csv::ByteRecord,
+    text: Option<&'r str>,
+}
 
-impl Row for ByteRow<'_> {
+impl<'r> TextRow<'r> {
+    fn new(record: &'r csv::ByteRecord) -> Self {
+        TextRow {
+            record,
+            text: std::str::from_utf8(record.as_slice()).ok(),
+        }
+    }
+}
+
+impl Row for TextRow<'_> {
     fn len(&self) -> usize {
-        self.0.len()
+        self.record.len()
     }
 
     fn cell(&self, index: usize) -> Cell<'_> {
-        match self.0.get(index).map(std::str::from_utf8) {
-            None => Cell::Empty,
-            Some(Ok("")) => Cell::Empty,
-            Some(Ok(text)) => Cell::Text(text),
+        let (Some(text), Some(range)) = (self.text, self.record.range(index)) else {
             // The text was checked or decoded to UTF-8 before parsing, so
             // this is only reached through a defect; it is reported, not
             // guessed at.
-            Some(Err(_)) => Cell::Invalid("the cell is not valid text".into()),
+            return match self.record.get(index) {
+                None => Cell::Empty,
+                Some(_) => Cell::Invalid("the cell is not valid text".into()),
+            };
+        };
+        match text.get(range) {
+            Some("") => Cell::Empty,
+            Some(cell) => Cell::Text(cell),
+            None => Cell::Invalid("the cell is not valid text".into()),
         }
     }
 }
@@ -161,7 +181,7 @@ pub(crate) fn import<R: Read>(
         let Some(layout) = pipeline.layout() else {
             break;
         };
-        match builder.build(layout, &ByteRow(&record)) {
+        match builder.build(layout, &TextRow::new(&record)) {
             Ok(None) => {}
             Ok(Some(built)) => pipeline.row(location, Ok(built))?,
             Err(problems) => pipeline.row(location, Err(problems))?,

@@ -28,6 +28,7 @@
 
 mod check;
 mod csv_import;
+pub mod fuzzing;
 mod jsonl_import;
 mod mapping;
 mod pipeline;
@@ -361,14 +362,34 @@ impl<'a> Importer<'a> {
                 &mut pipeline,
                 &mut ticker,
             )?,
-            Format::Xlsx => xlsx_import::import(
-                BufReader::with_capacity(64 * 1024, counted),
-                kind,
-                &self.mapping,
-                &mut builder,
-                &mut pipeline,
-                &mut ticker,
-            )?,
+            Format::Xlsx => {
+                // FIXME: calamine 0.38 panics on some malformed workbooks
+                // (an overflow on an absurd cell reference, in debug
+                // builds). The panic is caught and the file refused; the
+                // transaction is rolled back with it.
+                let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    xlsx_import::import(
+                        BufReader::with_capacity(64 * 1024, counted),
+                        kind,
+                        &self.mapping,
+                        &mut builder,
+                        &mut pipeline,
+                        &mut ticker,
+                    )
+                }));
+                match read {
+                    Ok(result) => result?,
+                    Err(_) => pipeline.file_problem(
+                        None,
+                        row::CellProblem {
+                            column: None,
+                            field: None,
+                            reason: "the workbook is malformed: the XLSX reader gave up on it"
+                                .into(),
+                        },
+                    ),
+                }
+            }
             Format::JsonLines => jsonl_import::import(counted, &mut pipeline, &mut ticker)?,
         }
         let report = pipeline.finish()?;

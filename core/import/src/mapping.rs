@@ -7,7 +7,12 @@
 //! Headers and values are compared through [`crate::text::normalize`], so
 //! case, accents, spaces and punctuation do not matter.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
+
+/// Look-up tables hashed with foldhash: they are read for every cell of
+/// every row, and SipHash's protection against chosen keys buys nothing
+/// for tables built from the mapping and the ruleset.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 use em_core::ruleset::{RulesetError, parse_section};
 use em_core::statistics::RecordKind;
@@ -174,7 +179,7 @@ impl Mapping {
             }
         }
 
-        let mut values = HashMap::new();
+        let mut values = Vec::new();
         for nomenclature in CODED {
             let mut map = ValueMap::default();
             let Some(n) = stats.nomenclature(nomenclature) else {
@@ -216,7 +221,7 @@ impl Mapping {
                     }
                 }
             }
-            values.insert(*nomenclature, map);
+            values.push(map);
         }
         for nomenclature in f.values.keys() {
             if !CODED.contains(&nomenclature.as_str()) {
@@ -227,7 +232,7 @@ impl Mapping {
             }
         }
 
-        let mut sites = HashMap::new();
+        let mut sites = HashMap::default();
         for site in &registry.sites {
             sites.insert(site.id.clone(), site.id.clone());
             sites.insert(normalize(&site.id), site.id.clone());
@@ -248,7 +253,7 @@ impl Mapping {
         for word in yes.intersection(&no) {
             problems.push(format!("booleans: `{word}` is both yes and no"));
         }
-        let mut scores = HashMap::new();
+        let mut scores = HashMap::default();
         for (word, score) in &f.scores {
             if !(1..=4).contains(score) {
                 problems.push(format!(
@@ -336,7 +341,8 @@ impl ValueMap {
 #[derive(Debug)]
 pub struct Compiled {
     headers: [HashMap<String, Field>; 3],
-    values: HashMap<&'static str, ValueMap>,
+    /// One table per nomenclature of [`CODED`], in its order.
+    values: Vec<ValueMap>,
     sites: HashMap<String, String>,
     yes: HashSet<String>,
     no: HashSet<String>,
@@ -353,10 +359,15 @@ impl Compiled {
             .copied()
     }
 
+    /// The table of the nomenclature `nomenclature` (one of [`CODED`]).
     pub(crate) fn values(&self, nomenclature: &str) -> &ValueMap {
-        // Every coded field's nomenclature is compiled or the mapping is
-        // refused, so a miss is a defect of this crate.
-        &self.values[nomenclature]
+        // Every nomenclature of CODED is compiled or the mapping is refused,
+        // and callers only name those, so a miss is a defect of this crate.
+        let i = CODED
+            .iter()
+            .position(|n| *n == nomenclature)
+            .expect("a coded nomenclature");
+        &self.values[i]
     }
 
     pub(crate) fn site<'m>(&'m self, written: &str, buf: &mut String) -> Option<&'m str> {

@@ -372,10 +372,18 @@ impl<'m> Builder<'m> {
         }
         match field {
             Field::Site => {
-                let text = self.text(cell)?;
+                let site = match cell {
+                    Cell::Text(t) => self
+                        .mapping
+                        .site(t.trim(), &mut self.buf)
+                        .map(str::to_owned),
+                    _ => None,
+                };
                 // An unknown site is kept as written: the validator names it.
-                let id = self.mapping.site(&text, &mut self.buf).map(str::to_owned);
-                f.site = Some(id.unwrap_or(text));
+                f.site = Some(match site {
+                    Some(id) => id,
+                    None => self.text(cell)?,
+                });
             }
             Field::Date => f.date = Some(date(cell)?),
             Field::StartDate => f.start_date = Some(date(cell)?),
@@ -483,9 +491,13 @@ impl<'m> Builder<'m> {
     fn codes(&mut self, field: Field, cell: &Cell<'_>) -> Result<Vec<String>, String> {
         let nomenclature = field.nomenclature().unwrap_or_default();
         let values = self.mapping.values(nomenclature);
-        let text = match cell {
-            Cell::Text(t) => (*t).to_owned(),
-            _ => self.text(cell)?,
+        let owned;
+        let text: &str = match cell {
+            Cell::Text(t) => t,
+            _ => {
+                owned = self.text(cell)?;
+                &owned
+            }
         };
         let mut codes = Vec::new();
         let mut unknown = Vec::new();

@@ -138,6 +138,9 @@ pub struct Decode1252<R> {
     start: usize,
     end: usize,
     eof: bool,
+    /// Set once the decoder was told the input ended: encoding_rs forbids
+    /// using it again.
+    finished: bool,
     spill: Vec<u8>,
 }
 
@@ -151,6 +154,7 @@ impl<R: Read> Decode1252<R> {
             start: 0,
             end: 0,
             eof: false,
+            finished: false,
             spill: Vec::new(),
         }
     }
@@ -181,6 +185,9 @@ impl<R: Read> Read for Decode1252<R> {
 impl<R: Read> Decode1252<R> {
     fn decode(&mut self, out: &mut [u8]) -> io::Result<usize> {
         loop {
+            if self.finished {
+                return Ok(0);
+            }
             if self.start == self.end && !self.eof {
                 self.start = 0;
                 self.end = loop {
@@ -193,8 +200,11 @@ impl<R: Read> Decode1252<R> {
                 self.eof = self.end == 0;
             }
             let src = &self.input[self.start..self.end];
-            let (_, read, written, _) = self.decoder.decode_to_utf8(src, out, self.eof);
+            let (result, read, written, _) = self.decoder.decode_to_utf8(src, out, self.eof);
             self.start += read;
+            if self.eof && result == encoding_rs::CoderResult::InputEmpty {
+                self.finished = true;
+            }
             if written > 0 || self.eof {
                 return Ok(written);
             }
@@ -280,5 +290,16 @@ mod tests {
             one_by_one.push(byte[0]);
         }
         assert_eq!(String::from_utf8(one_by_one).unwrap(), "été");
+    }
+
+    #[test]
+    fn reading_a_decoder_again_after_the_end_returns_nothing_rather_than_panicking() {
+        let mut reader = Decode1252::new(&b"caf\xe9"[..]);
+        let mut out = String::new();
+        reader.read_to_string(&mut out).unwrap();
+        assert_eq!(out, "café");
+        let mut buf = [0u8; 16];
+        assert_eq!(reader.read(&mut buf).unwrap(), 0);
+        assert_eq!(reader.read(&mut buf).unwrap(), 0);
     }
 }

@@ -129,6 +129,10 @@ impl Store {
         // last commits, never corrupt the file).
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // A page cache of 32 MiB (SQLite's default is 2 MiB) keeps the
+        // (site, reference) index of a year in memory while a large file is
+        // imported; it is a ceiling, taken only as pages are used.
+        conn.pragma_update(None, "cache_size", -32 * 1024)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrations::migrate(&mut conn)?;
         Ok(Store { conn })
