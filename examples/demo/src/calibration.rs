@@ -205,6 +205,24 @@ pub struct SiteFiles {
     /// For CSV: whether the file starts with a `sep=;` line.
     #[serde(default)]
     pub sep_line: bool,
+    /// Headers the site writes in place of the regional template's, by
+    /// field (`sex = "Genre"`).
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// How the site keeps its survey answers.
+    #[serde(default)]
+    pub survey_answers: SurveyFormat,
+}
+
+/// The format of a site's survey answer file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SurveyFormat {
+    /// JSON Lines from the web form.
+    #[default]
+    Jsonl,
+    /// A French CSV keyed in from paper forms, scores written as words.
+    Csv,
 }
 
 /// The format of a site's visit file.
@@ -339,6 +357,16 @@ impl Calibration {
         }
         let known_site = |id: &str| registry.site(id).is_some();
         for (i, f) in self.files.iter().enumerate() {
+            for field in f.headers.keys() {
+                if !crate::write::VISIT_COLUMNS
+                    .iter()
+                    .any(|(_, name)| name == field)
+                {
+                    problems.push(format!(
+                        "calibration.toml: files[{i}].headers: `{field}` is not a column of a visit file"
+                    ));
+                }
+            }
             if !known_site(&f.site) {
                 problems.push(format!(
                     "calibration.toml: files[{i}].site: `{}` is not a site of the registry",

@@ -14,12 +14,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use em_core::Ruleset;
-use em_core::statistics::{Record, RecordKind, Visit};
+use em_core::statistics::{Record, RecordKind, SurveyAnswer, Visit};
 use jiff::civil::Date;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
 use crate::DemoError;
-use crate::calibration::{Calibration, Encoding, VisitFormat};
+use crate::calibration::{Calibration, Encoding, SurveyFormat, VisitFormat};
 use crate::generate::DemoData;
 
 /// Separator between the values of a multi-valued cell (themes, services,
@@ -80,16 +80,20 @@ pub fn write_files(
                 .collect();
             let folder = dir.join("visits").join(year.to_string());
             create_dir(&folder)?;
+            let headers: Vec<&str> = VISIT_COLUMNS
+                .iter()
+                .map(|(header, field)| layout.headers.get(*field).map_or(*header, String::as_str))
+                .collect();
             let path = match layout.visits {
                 VisitFormat::Csv => {
                     let path = folder.join(format!("{}.csv", layout.site));
-                    let text = visits_csv(&visits, ruleset, layout.sep_line)?;
+                    let text = visits_csv(&visits, ruleset, &headers, layout.sep_line)?;
                     write(&path, &encode(&text, layout.encoding, &path)?)?;
                     path
                 }
                 VisitFormat::Xlsx => {
                     let path = folder.join(format!("{}.xlsx", layout.site));
-                    visits_xlsx(&visits, ruleset, &layout.site, year, &path)?;
+                    visits_xlsx(&visits, ruleset, &headers, &layout.site, year, &path)?;
                     path
                 }
             };
@@ -104,13 +108,25 @@ pub fn write_files(
         for layout in &calibration.files {
             let folder = dir.join("survey_answers").join(year.to_string());
             create_dir(&folder)?;
-            let path = folder.join(format!("{}.jsonl", layout.site));
             let answers = data
                 .survey_answers
                 .iter()
-                .filter(|s| s.site == layout.site && s.date.year() == year)
-                .map(|s| Record::SurveyAnswer(s.clone()));
-            let records = json_lines(&path, answers)?;
+                .filter(|s| s.site == layout.site && s.date.year() == year);
+            let (path, records) = match layout.survey_answers {
+                SurveyFormat::Jsonl => {
+                    let path = folder.join(format!("{}.jsonl", layout.site));
+                    let records =
+                        json_lines(&path, answers.map(|s| Record::SurveyAnswer(s.clone())))?;
+                    (path, records)
+                }
+                SurveyFormat::Csv => {
+                    let path = folder.join(format!("{}.csv", layout.site));
+                    let answers: Vec<&SurveyAnswer> = answers.collect();
+                    let text = survey_csv(&answers, ruleset)?;
+                    write(&path, &encode(&text, layout.encoding, &path)?)?;
+                    (path, answers.len())
+                }
+            };
             files.push(DemoFile {
                 path,
                 kind: RecordKind::SurveyAnswer,
@@ -183,7 +199,12 @@ pub fn visit_cells(visit: &Visit, ruleset: &Ruleset) -> [String; 14] {
     ]
 }
 
-fn visits_csv(visits: &[&Visit], ruleset: &Ruleset, sep_line: bool) -> Result<String, DemoError> {
+fn visits_csv(
+    visits: &[&Visit],
+    ruleset: &Ruleset,
+    headers: &[&str],
+    sep_line: bool,
+) -> Result<String, DemoError> {
     let mut out = Vec::new();
     if sep_line {
         out.extend_from_slice(b"sep=;\r\n");
@@ -197,9 +218,7 @@ fn visits_csv(visits: &[&Visit], ruleset: &Ruleset, sep_line: bool) -> Result<St
             path: PathBuf::from("<csv>"),
             reason: e.to_string(),
         };
-        writer
-            .write_record(VISIT_COLUMNS.iter().map(|(h, _)| *h))
-            .map_err(csv_error)?;
+        writer.write_record(headers).map_err(csv_error)?;
         for visit in visits {
             writer
                 .write_record(visit_cells(visit, ruleset))
@@ -211,6 +230,71 @@ fn visits_csv(visits: &[&Visit], ruleset: &Ruleset, sep_line: bool) -> Result<St
         })?;
     }
     // The csv writer only ever writes the UTF-8 it is given.
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// Scores as people write them on the paper form (the 4-point scale).
+const SCORE_WORDS: [&str; 4] = [
+    "Pas du tout satisfait",
+    "Peu satisfait",
+    "Satisfait",
+    "Très satisfait",
+];
+
+/// Survey answers as a site keys its paper forms into a spreadsheet: one
+/// column per item headed by its French label, scores written as words,
+/// would-recommend as Oui/Non.
+fn survey_csv(answers: &[&SurveyAnswer], ruleset: &Ruleset) -> Result<String, DemoError> {
+    let items: Vec<(String, String)> = ruleset
+        .statistics
+        .nomenclature("survey_item")
+        .map(|n| {
+            n.codes
+                .iter()
+                .map(|c| (c.code.clone(), c.label.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    {
+        let mut writer = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        let csv_error = |e: csv::Error| DemoError::Write {
+            path: PathBuf::from("<csv>"),
+            reason: e.to_string(),
+        };
+        let mut header = vec!["N° de questionnaire".to_owned(), "Date".to_owned()];
+        header.extend(items.iter().map(|(_, label)| label.clone()));
+        header.push("Recommanderiez-vous l'Espace métiers".to_owned());
+        writer.write_record(&header).map_err(csv_error)?;
+        for answer in answers {
+            let mut row = vec![
+                answer.reference.clone().unwrap_or_default(),
+                french_date(answer.date),
+            ];
+            for (code, _) in &items {
+                row.push(
+                    answer
+                        .items
+                        .get(code)
+                        .and_then(|score| SCORE_WORDS.get(usize::from(*score).wrapping_sub(1)))
+                        .map_or_else(String::new, |w| (*w).to_owned()),
+                );
+            }
+            row.push(match answer.would_recommend {
+                Some(true) => "Oui".to_owned(),
+                Some(false) => "Non".to_owned(),
+                None => String::new(),
+            });
+            writer.write_record(&row).map_err(csv_error)?;
+        }
+        writer.flush().map_err(|e| DemoError::Write {
+            path: PathBuf::from("<csv>"),
+            reason: e.to_string(),
+        })?;
+    }
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
@@ -238,6 +322,7 @@ fn encode(text: &str, encoding: Encoding, path: &Path) -> Result<Vec<u8>, DemoEr
 fn visits_xlsx(
     visits: &[&Visit],
     ruleset: &Ruleset,
+    headers: &[&str],
     site: &str,
     year: i16,
     path: &Path,
@@ -263,7 +348,7 @@ fn visits_xlsx(
             &bold,
         )
         .map_err(xlsx_error)?;
-    for (col, (header, _)) in VISIT_COLUMNS.iter().enumerate() {
+    for (col, header) in headers.iter().enumerate() {
         sheet
             .write_string_with_format(2, col as u16, *header, &bold)
             .map_err(xlsx_error)?;
