@@ -3,6 +3,8 @@
 //! `EM_LOG` (a `tracing` filter such as `debug` or `em_store=trace`) wins over
 //! `-v`; without either, only warnings and errors are shown.
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 
 /// Installs the subscriber for the whole process.
@@ -18,6 +20,8 @@ pub fn init(verbose: u8) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colour codes only where a person reads them, not in a log file.
+        .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .try_init();
 }

@@ -510,3 +510,46 @@ fn logs_go_to_standard_error_and_leave_results_alone() {
         .unwrap();
     assert!(String::from_utf8_lossy(&filtered.stderr).contains("INFO"));
 }
+
+#[test]
+fn a_site_with_its_own_headers_imports_through_its_mapping() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("em.sqlite");
+    let file = data("mapping/own-headers.csv");
+    let mapping = data("mapping/own-headers.toml");
+    let base = [
+        "import",
+        s(&db),
+        s(&file),
+        "--site",
+        "chaumont",
+        "--kind",
+        "visit",
+    ];
+    let run = em(&base);
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run));
+    let said = text(&run);
+    assert!(said.contains("no column holds `date`"), "{said}");
+    assert!(said.contains("column A «Jour de passage»"), "{said}");
+    assert_eq!(counts(&db).visits, 0);
+
+    let mut with_mapping = base.to_vec();
+    with_mapping.extend(["--mapping", s(&mapping)]);
+    let run = em(&with_mapping);
+    assert!(run.status.success(), "{}", text(&run));
+    assert_eq!(counts(&db).visits, 2);
+
+    // A mapping that names a field records do not have is refused, named.
+    let broken = dir.path().join("broken.toml");
+    let text_of = fs::read_to_string(&mapping).unwrap();
+    fs::write(&broken, text_of.replace("themes = [", "shoe_size = [")).unwrap();
+    let mut with_broken = base.to_vec();
+    with_broken.extend(["--mapping", s(&broken)]);
+    let run = em(&with_broken);
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run));
+    assert!(
+        text(&run).contains("shoe_size"),
+        "{}",
+        text(&run)
+    );
+}

@@ -118,7 +118,14 @@ pub fn import_files(
 
 fn account(report: &ImportReport, path: &Path, summary: &mut Summary) {
     for warning in &report.warnings {
-        tracing::warn!("{warning}");
+        eprintln!("warning: {warning}");
+    }
+    if report.warnings_not_listed > 0 {
+        eprintln!(
+            "warning: {}: … and {} more warning(s) not listed",
+            path.display(),
+            report.warnings_not_listed
+        );
     }
     match &report.outcome {
         Outcome::Imported(_) => {
@@ -154,12 +161,19 @@ fn account(report: &ImportReport, path: &Path, summary: &mut Summary) {
                     report.problems_not_listed
                 );
             }
-            eprintln!(
-                "{}: refused — {} of {} row(s) have problems; nothing of this file was stored",
-                path.display(),
-                report.rows_refused,
-                report.rows_read
-            );
+            if report.rows_refused > 0 {
+                eprintln!(
+                    "{}: refused — {} of {} row(s) have problems; nothing of this file was stored",
+                    path.display(),
+                    report.rows_refused,
+                    report.rows_read
+                );
+            } else {
+                eprintln!(
+                    "{}: refused — the file itself has problems (see above); nothing of it was stored",
+                    path.display()
+                );
+            }
         }
     }
 }
