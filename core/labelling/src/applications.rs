@@ -20,10 +20,10 @@ use em_store::{Store, StoreError};
 
 use crate::evaluation::Outcome;
 use crate::lifecycle::{
-    Application, ApplicationError, ApplicationState, Command, Event, LabelPeriod,
+    Application, ApplicationState, ApplicationStepError, Command, Event, LabelPeriod,
 };
 use crate::recruitment::{
-    Candidacy, CandidacyCommand, CandidacyError, CandidacyEvent, CandidacyState,
+    Candidacy, CandidacyCommand, CandidacyEvent, CandidacyState, CandidacyStepError,
 };
 use crate::roles::Context;
 use crate::specification::LabellingRules;
@@ -36,10 +36,10 @@ const CANDIDACY: &str = "candidacy:";
 pub enum ServiceError {
     /// The step on an application is refused.
     #[error(transparent)]
-    Application(#[from] ApplicationError),
+    Application(#[from] ApplicationStepError),
     /// The step on a candidacy is refused.
     #[error(transparent)]
-    Candidacy(#[from] CandidacyError),
+    Candidacy(#[from] CandidacyStepError),
     /// No application or candidacy has this id.
     #[error("there is no {kind} `{id}`")]
     Unknown {

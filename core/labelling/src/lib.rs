@@ -24,6 +24,37 @@
 //! - [`recruitment`]: a CTEM candidate before the recruitment committee;
 //! - `applications` (feature `store`, on by default): the edge that keeps
 //!   applications and candidacies in the store's hash-chained journal.
+//!
+//! # The `em label` subcommands through the API
+//!
+//! | command | call |
+//! | --- | --- |
+//! | `check FILE` | [`check_application`]`(&rules, &text, Format::from_extension(ext))`, then [`Evaluation::to_text`] or `serde_json` |
+//! | `list` | `applications::Applications::new(&mut store, &rules).list(today)` |
+//! | `show ID` | `Applications::show(id)`: the application and its history |
+//! | `advance ID ACTION` | `Applications::advance(id, &Context { role, actor, day, reason }, now, &command)`; a draft is [`Command::draft_from_text`] |
+//! | `verify` | `Applications::verify()`: the journal's chain |
+//!
+//! where `rules` is `LabellingRules::from_ruleset(&ruleset)`. Judging a file:
+//!
+//! ```
+//! use em_labelling::{check_application, Format, LabellingRules, Outcome};
+//!
+//! let rules = LabellingRules::from_ruleset(&em_core::Ruleset::champagne_ardenne())?;
+//! let text = r#"
+//!     applicant = "Maison de l'emploi"
+//!     site = "Langres"
+//!     submitted = "2010-03-15"
+//!     [facts.reception_desk]
+//!     open = true
+//!     weekly_hours = 10
+//! "#;
+//! let evaluation = check_application(&rules, text, Format::Toml)?;
+//! assert_eq!(evaluation.outcome, Outcome::NotEligible);
+//! let hours = evaluation.failures().find(|c| &*c.id == "reception_desk.weekly_hours");
+//! assert!(hours.unwrap().explanation.contains("is 10 h/semaine, but must be at least 15"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod application;
 #[cfg(feature = "store")]

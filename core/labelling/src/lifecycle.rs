@@ -318,7 +318,7 @@ pub struct Application {
 }
 
 /// A refused step on an application.
-pub type ApplicationError = TransitionError<ApplicationState>;
+pub type ApplicationStepError = TransitionError<ApplicationState>;
 
 impl Application {
     /// An application with nothing recorded yet.
@@ -375,7 +375,7 @@ impl Application {
         ctx: &Context,
         command: &Command,
         rules: &LabellingRules,
-    ) -> Result<Event, ApplicationError> {
+    ) -> Result<Event, ApplicationStepError> {
         let action = command.action();
         let (roles, states) = command.allowed();
         guard(action, ctx.role, self.state, roles, states)?;

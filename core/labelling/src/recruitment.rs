@@ -186,7 +186,7 @@ pub struct Candidacy {
 }
 
 /// A refused step on a candidacy.
-pub type CandidacyError = TransitionError<CandidacyState>;
+pub type CandidacyStepError = TransitionError<CandidacyState>;
 
 impl Candidacy {
     /// A candidacy with nothing recorded yet.
@@ -207,7 +207,7 @@ impl Candidacy {
         ctx: &Context,
         command: &CandidacyCommand,
         rules: &LabellingRules,
-    ) -> Result<CandidacyEvent, CandidacyError> {
+    ) -> Result<CandidacyEvent, CandidacyStepError> {
         let action = command.action();
         let (roles, states) = command.allowed();
         // Once proposed, only the employer who proposed takes the
