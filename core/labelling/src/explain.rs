@@ -63,7 +63,8 @@ impl Condition {
                     out.push(' ');
                     if decl.fact_type == FactType::List {
                         value.write_display(None, out);
-                        out.push_str(" entries");
+                        let one = matches!(value, FactValue::Number(n) if *n == 1.0);
+                        out.push_str(if one { " entry" } else { " entries" });
                     } else {
                         value.write_display(unit, out);
                     }
@@ -76,7 +77,8 @@ impl Condition {
                     }
                     Some(actual) => {
                         if let FactValue::List(items) = actual {
-                            let _ = write!(out, " has {} entries", items.len());
+                            let noun = if items.len() == 1 { "entry" } else { "entries" };
+                            let _ = write!(out, " has {} {noun}", items.len());
                             if !items.is_empty() {
                                 out.push_str(" (");
                                 join(items, out);

@@ -152,6 +152,13 @@ fn the_incomplete_application_gets_every_failure_at_once() {
              not stated; it must be yes.",
         ),
         (
+            "financial_plan",
+            "Met: « Budget annuel du plan de financement » is 41000 € (more than 0 € required); \
+             « Part du Conseil régional dans le plan de financement » is 85 % (more than 0 % \
+             required); « Cofinanceurs du plan de financement » has 1 entry (state) (at least 1 \
+             entry required).",
+        ),
+        (
             "financial_plan.region_share",
             "Not met: « Part du Conseil régional dans le plan de financement » is 85 %, but must \
              be at most 80 %.",
