@@ -251,12 +251,21 @@ fn commands() -> Vec<Command> {
 }
 
 /// One attempted step: which application, role, command, days after the
-/// previous step, whether a reason is given.
-type Step = (usize, usize, usize, u16, bool);
+/// previous step, whether a reason is given, and whether the role is forced
+/// to one the command allows (so that long lives are reached, not only
+/// refusals).
+type Step = (usize, usize, usize, u16, bool, bool);
 
 fn steps() -> impl Strategy<Value = Vec<Step>> {
     prop::collection::vec(
-        (0..2usize, 0..4usize, 0..15usize, 0..200u16, any::<bool>()),
+        (
+            0..2usize,
+            0..4usize,
+            0..15usize,
+            0..200u16,
+            any::<bool>(),
+            prop::bool::weighted(0.8),
+        ),
         0..40,
     )
 }
@@ -271,12 +280,17 @@ fn play(steps: &[Step]) -> (Store, [Option<em_labelling::Application>; 2]) {
     {
         let mut service = Applications::new(&mut store, rules);
         let mut day: Date = date(2010, 1, 4);
-        for &(app, role, command, days, reason) in steps {
+        for &(app, role, command, days, reason, allowed_role) in steps {
             day = day
                 .checked_add(jiff::Span::new().days(i64::from(days)))
                 .expect("day in range");
+            let role = if allowed_role {
+                commands[command].allowed().0[0]
+            } else {
+                Role::ALL[role]
+            };
             let ctx = Context {
-                role: Role::ALL[role],
+                role,
                 actor: "test".into(),
                 day,
                 reason: if reason {
