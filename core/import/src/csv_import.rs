@@ -6,12 +6,12 @@ use std::io::{self, BufRead, BufReader, Read};
 
 use em_core::statistics::RecordKind;
 
+use crate::ImportError;
 use crate::mapping::Compiled;
-use crate::pipeline::Pipeline;
+use crate::pipeline::Producer;
 use crate::report::Location;
 use crate::row::{Builder, Cell, CellProblem, Layout, Row};
 use crate::source::{Decode1252, Encoding};
-use crate::{ImportError, ProgressTicker};
 
 /// The longest record accepted. A file with a longer one (an unclosed quote
 /// swallowing the rest of the file, or a hostile field) is refused before it
@@ -68,8 +68,7 @@ pub(crate) fn import<R: Read>(
     input: CsvInput<R>,
     mapping: &Compiled,
     builder: &mut Builder<'_>,
-    pipeline: &mut Pipeline<'_, '_, '_>,
-    progress: &mut ProgressTicker<'_>,
+    pipeline: &mut Producer<'_>,
 ) -> Result<(), ImportError> {
     let CsvInput {
         reader,
@@ -164,7 +163,7 @@ pub(crate) fn import<R: Read>(
         return Ok(());
     };
     let (layout, header) = Layout::new(kind, headers, mapping, builder.has_default_site());
-    pipeline.set_layout(Some(layout))?;
+    pipeline.set_layout(Some(layout));
     for p in header.warnings {
         pipeline.warning(Some(Location::Line(header_line)), p);
     }
@@ -176,17 +175,16 @@ pub(crate) fn import<R: Read>(
         return Ok(());
     }
 
-    while read(&mut csv, &mut record, pipeline)? {
+    while !pipeline.stopped() && read(&mut csv, &mut record, pipeline)? {
         let location = Location::Line(line(&record));
         let Some(layout) = pipeline.layout() else {
             break;
         };
         match builder.build(layout, &TextRow::new(&record)) {
             Ok(None) => {}
-            Ok(Some(built)) => pipeline.row(location, Ok(built))?,
-            Err(problems) => pipeline.row(location, Err(problems))?,
+            Ok(Some(built)) => pipeline.row(location, Ok(built)),
+            Err(problems) => pipeline.row(location, Err(problems)),
         }
-        progress.tick(pipeline.rows_read());
     }
     Ok(())
 }
@@ -197,7 +195,7 @@ pub(crate) fn import<R: Read>(
 fn read<R: Read>(
     csv: &mut csv::Reader<R>,
     record: &mut csv::ByteRecord,
-    pipeline: &mut Pipeline<'_, '_, '_>,
+    pipeline: &mut Producer<'_>,
 ) -> Result<bool, ImportError> {
     loop {
         match csv.read_byte_record(record) {

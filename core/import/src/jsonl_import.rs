@@ -8,22 +8,18 @@ use em_core::statistics::{Record, RecordKind};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::pipeline::Pipeline;
+use crate::ImportError;
+use crate::pipeline::Producer;
 use crate::report::Location;
 use crate::row::CellProblem;
-use crate::{ImportError, ProgressTicker};
 
 /// The longest line accepted; a longer one is refused without being held
 /// in memory whole.
 pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
 
-pub(crate) fn import<R: Read>(
-    reader: R,
-    pipeline: &mut Pipeline<'_, '_, '_>,
-    progress: &mut ProgressTicker<'_>,
-) -> Result<(), ImportError> {
+pub(crate) fn import<R: Read>(reader: R, pipeline: &mut Producer<'_>) -> Result<(), ImportError> {
     let mut reader = BufReader::with_capacity(256 * 1024, reader);
-    pipeline.set_layout(None)?;
+    pipeline.set_layout(None);
     let mut line = Vec::new();
     let mut number = 0u64;
     loop {
@@ -43,7 +39,7 @@ pub(crate) fn import<R: Read>(
                     "the line is longer than {} MiB: the file is refused",
                     MAX_LINE_BYTES / (1024 * 1024)
                 ))]),
-            )?;
+            );
             // What follows the cut is not the start of a line.
             break;
         }
@@ -57,8 +53,10 @@ pub(crate) fn import<R: Read>(
         if text.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        pipeline.row(Location::Line(number), parse(text))?;
-        progress.tick(pipeline.rows_read());
+        pipeline.row(Location::Line(number), parse(text));
+        if pipeline.stopped() {
+            break;
+        }
     }
     Ok(())
 }

@@ -38,11 +38,11 @@ mod source;
 pub mod text;
 mod xlsx_import;
 
-use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use em_core::statistics::{RecordKind, Validator};
 use em_core::{Registry, Ruleset};
@@ -191,7 +191,7 @@ impl std::fmt::Debug for ImportOptions<'_> {
 /// Calls the progress callback every few thousand rows.
 pub(crate) struct ProgressTicker<'p> {
     callback: Option<&'p mut dyn FnMut(Progress)>,
-    bytes: Rc<Cell<u64>>,
+    bytes: Arc<AtomicU64>,
     total: u64,
     next_at: u64,
 }
@@ -202,7 +202,7 @@ impl ProgressTicker<'_> {
     pub(crate) fn tick(&mut self, rows: u64) {
         if rows >= self.next_at {
             self.next_at = rows + Self::EVERY_ROWS;
-            self.report(self.bytes.get().min(self.total));
+            self.report(self.bytes.load(Ordering::Relaxed).min(self.total));
         }
     }
 
@@ -213,6 +213,61 @@ impl ProgressTicker<'_> {
                 total_bytes: self.total,
             });
         }
+    }
+}
+
+/// Reads the rows of a file of `format` into `producer`.
+fn read_rows<R: Read + Seek>(
+    format: Format,
+    reader: R,
+    encoding: Encoding,
+    kind: Option<RecordKind>,
+    mapping: &Compiled,
+    builder: &mut row::Builder<'_>,
+    producer: &mut pipeline::Producer<'_>,
+) -> Result<(), ImportError> {
+    match format {
+        Format::Csv => csv_import::import(
+            csv_import::CsvInput {
+                reader,
+                encoding,
+                kind,
+            },
+            mapping,
+            builder,
+            producer,
+        ),
+        Format::Xlsx => {
+            // FIXME: calamine 0.38 panics on some malformed workbooks (an
+            // overflow on an absurd cell reference, in debug builds). The
+            // panic is caught and the file refused; the transaction is
+            // rolled back with it.
+            let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                xlsx_import::import(
+                    BufReader::with_capacity(64 * 1024, reader),
+                    kind,
+                    mapping,
+                    builder,
+                    producer,
+                )
+            }));
+            match read {
+                Ok(result) => result,
+                Err(_) => {
+                    producer.file_problem(
+                        None,
+                        row::CellProblem {
+                            column: None,
+                            field: None,
+                            reason: "the workbook is malformed: the XLSX reader gave up on it"
+                                .into(),
+                        },
+                    );
+                    Ok(())
+                }
+            }
+        }
+        Format::JsonLines => jsonl_import::import(reader, producer),
     }
 }
 
@@ -271,8 +326,9 @@ impl<'a> Importer<'a> {
         self.import_reader(store, name, format, Cursor::new(bytes), options)
     }
 
-    /// Imports from any reader that can be read twice (rewound once).
-    pub fn import_reader<R: Read + Seek>(
+    /// Imports from any reader that can be read twice (rewound once); it
+    /// is read on a worker thread.
+    pub fn import_reader<R: Read + Seek + Send>(
         &self,
         store: &mut Store,
         name: &str,
@@ -332,67 +388,54 @@ impl<'a> Importer<'a> {
             }
             BeginImport::New(writer) => writer,
         };
-        let bytes = Rc::new(Cell::new(0));
-        let counted = source::Counting::new(reader, Rc::clone(&bytes));
+        let bytes = Arc::new(AtomicU64::new(0));
+        let counted = source::Counting::new(reader, Arc::clone(&bytes));
         let mut ticker = ProgressTicker {
             callback: progress,
             bytes,
             total: survey.len,
             next_at: 0,
         };
-        let validator = Validator::new(self.ruleset, self.registry);
-        let mut pipeline = pipeline::Pipeline::new(
+        let mut consumer = pipeline::Consumer::new(
             name.to_owned(),
             survey.sha256.clone(),
-            validator,
             &mut checks,
             writer,
             max_problems,
         );
-        let mut builder = row::Builder::new(&self.mapping, site);
-        match format {
-            Format::Csv => csv_import::import(
-                csv_import::CsvInput {
-                    reader: counted,
-                    encoding: survey.encoding,
+        let validator = Validator::new(self.ruleset, self.registry);
+        let mapping = &self.mapping;
+        let encoding = survey.encoding;
+        let (sender, receiver) = std::sync::mpsc::sync_channel(pipeline::QUEUE);
+        // The file is read, parsed and validated on a worker thread while
+        // this one, which holds the store, writes (see `pipeline`).
+        let (stored, read) = std::thread::scope(|scope| {
+            let worker = scope.spawn(move || {
+                let mut producer = pipeline::Producer::new(name.to_owned(), validator, sender);
+                let mut builder = row::Builder::new(mapping, site);
+                let read = read_rows(
+                    format,
+                    counted,
+                    encoding,
                     kind,
-                },
-                &self.mapping,
-                &mut builder,
-                &mut pipeline,
-                &mut ticker,
-            )?,
-            Format::Xlsx => {
-                // FIXME: calamine 0.38 panics on some malformed workbooks
-                // (an overflow on an absurd cell reference, in debug
-                // builds). The panic is caught and the file refused; the
-                // transaction is rolled back with it.
-                let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    xlsx_import::import(
-                        BufReader::with_capacity(64 * 1024, counted),
-                        kind,
-                        &self.mapping,
-                        &mut builder,
-                        &mut pipeline,
-                        &mut ticker,
-                    )
-                }));
-                match read {
-                    Ok(result) => result?,
-                    Err(_) => pipeline.file_problem(
-                        None,
-                        row::CellProblem {
-                            column: None,
-                            field: None,
-                            reason: "the workbook is malformed: the XLSX reader gave up on it"
-                                .into(),
-                        },
-                    ),
-                }
-            }
-            Format::JsonLines => jsonl_import::import(counted, &mut pipeline, &mut ticker)?,
-        }
-        let report = pipeline.finish()?;
+                    mapping,
+                    &mut builder,
+                    &mut producer,
+                );
+                producer.finish();
+                read
+            });
+            let stored = consumer.run(receiver, &mut ticker);
+            let read = worker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (stored, read)
+        });
+        // On any failure the consumer's writer is dropped unused, which
+        // rolls the transaction back.
+        stored?;
+        read?;
+        let report = consumer.finish()?;
         ticker.report(survey.len);
         span.record("rows_read", report.rows_read);
         span.record("stored", report.stored);

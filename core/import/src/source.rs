@@ -9,9 +9,9 @@
 //! rather than on its first kilobytes, means an accented letter on row
 //! 900,000 cannot be misread. The second pass parses.
 
-use std::cell::Cell;
 use std::io::{self, Read};
-use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use sha2::{Digest, Sha256};
 
@@ -97,12 +97,12 @@ pub fn survey(mut reader: impl Read) -> io::Result<Survey> {
 pub struct Counting<R> {
     inner: R,
     position: u64,
-    count: Rc<Cell<u64>>,
+    count: Arc<AtomicU64>,
 }
 
 impl<R> Counting<R> {
     /// Wraps `inner`, counting into `count`.
-    pub fn new(inner: R, count: Rc<Cell<u64>>) -> Self {
+    pub fn new(inner: R, count: Arc<AtomicU64>) -> Self {
         Counting {
             inner,
             position: 0,
@@ -117,7 +117,7 @@ impl<R: Read> Read for Counting<R> {
         self.position += n as u64;
         // For a workbook, read with seeks, progress is the furthest point of
         // the file reached.
-        self.count.set(self.count.get().max(self.position));
+        self.count.fetch_max(self.position, Ordering::Relaxed);
         Ok(n)
     }
 }

@@ -13,11 +13,11 @@ use calamine::{DataRef, Reader, SheetType, Xlsx};
 use em_core::statistics::RecordKind;
 use jiff::civil::Date;
 
+use crate::ImportError;
 use crate::mapping::Compiled;
-use crate::pipeline::Pipeline;
+use crate::pipeline::Producer;
 use crate::report::Location;
 use crate::row::{Builder, Cell, CellProblem, Layout, Row};
-use crate::{ImportError, ProgressTicker};
 
 /// How many rows from a sheet's top the header row is looked for in.
 pub const HEADER_SEARCH_ROWS: usize = 30;
@@ -76,8 +76,7 @@ pub(crate) fn import<RS: Read + Seek>(
     kind: Option<RecordKind>,
     mapping: &Compiled,
     builder: &mut Builder<'_>,
-    pipeline: &mut Pipeline<'_, '_, '_>,
-    progress: &mut ProgressTicker<'_>,
+    pipeline: &mut Producer<'_>,
 ) -> Result<(), ImportError> {
     let mut workbook: Xlsx<RS> = match Xlsx::new(reader) {
         Ok(w) => w,
@@ -94,15 +93,7 @@ pub(crate) fn import<RS: Read + Seek>(
         .collect();
     let mut sheets_read = 0;
     for sheet in sheets {
-        if read_sheet(
-            &mut workbook,
-            &sheet,
-            kind,
-            mapping,
-            builder,
-            pipeline,
-            progress,
-        )? {
+        if read_sheet(&mut workbook, &sheet, kind, mapping, builder, pipeline)? {
             sheets_read += 1;
         }
     }
@@ -124,8 +115,7 @@ fn read_sheet<RS: Read + Seek>(
     kind: Option<RecordKind>,
     mapping: &Compiled,
     builder: &mut Builder<'_>,
-    pipeline: &mut Pipeline<'_, '_, '_>,
-    progress: &mut ProgressTicker<'_>,
+    pipeline: &mut Producer<'_>,
 ) -> Result<bool, ImportError> {
     let at = |row: u32| Location::Cell {
         sheet: sheet.to_owned(),
@@ -143,7 +133,7 @@ fn read_sheet<RS: Read + Seek>(
     let mut row_number: Option<u32> = None;
     let mut rows_seen = 0usize;
     let mut header_found = false;
-    loop {
+    while !pipeline.stopped() {
         let next = match cells.next_cell() {
             Ok(next) => next,
             Err(e) => {
@@ -165,10 +155,9 @@ fn read_sheet<RS: Read + Seek>(
                 if let Some(layout) = pipeline.layout() {
                     match builder.build(layout, &XlsxRow(&row)) {
                         Ok(None) => {}
-                        Ok(Some(built)) => pipeline.row(at(current), Ok(built))?,
-                        Err(problems) => pipeline.row(at(current), Err(problems))?,
+                        Ok(Some(built)) => pipeline.row(at(current), Ok(built)),
+                        Err(problems) => pipeline.row(at(current), Err(problems)),
                     }
-                    progress.tick(pipeline.rows_read());
                 }
             } else {
                 rows_seen += 1;
@@ -177,7 +166,7 @@ fn read_sheet<RS: Read + Seek>(
                     header_found = true;
                     let (layout, report) =
                         Layout::new(found, headers, mapping, builder.has_default_site());
-                    pipeline.set_layout(Some(layout))?;
+                    pipeline.set_layout(Some(layout));
                     for p in report.warnings {
                         pipeline.warning(Some(at(current)), p);
                     }
