@@ -547,9 +547,5 @@ fn a_site_with_its_own_headers_imports_through_its_mapping() {
     with_broken.extend(["--mapping", s(&broken)]);
     let run = em(&with_broken);
     assert_eq!(run.status.code(), Some(1), "{}", text(&run));
-    assert!(
-        text(&run).contains("shoe_size"),
-        "{}",
-        text(&run)
-    );
+    assert!(text(&run).contains("shoe_size"), "{}", text(&run));
 }
