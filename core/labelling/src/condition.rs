@@ -100,7 +100,7 @@ impl Op {
         }
     }
 
-    fn holds(self, ordering: std::cmp::Ordering) -> bool {
+    pub(crate) fn holds(self, ordering: std::cmp::Ordering) -> bool {
         use std::cmp::Ordering::{Equal, Greater, Less};
         match self {
             Op::Eq => ordering == Equal,
@@ -444,7 +444,41 @@ pub(crate) fn slot(facts: &FactSlots, index: usize) -> Option<&FactValue> {
     facts.get(index).and_then(Option::as_ref)
 }
 
-fn from_bool(b: bool) -> Verdict {
+/// The verdict of a comparison of the stated value (if any) with `value`.
+pub(crate) fn compare_verdict(op: Op, actual: Option<&FactValue>, value: &FactValue) -> Verdict {
+    match actual {
+        None => Verdict::Unknown,
+        Some(actual) => compare(actual, value).map_or(Verdict::NotMet, |o| from_bool(op.holds(o))),
+    }
+}
+
+/// The verdict of `in`: the stated value is one of `values`.
+pub(crate) fn in_verdict(actual: Option<&FactValue>, values: &[FactValue]) -> Verdict {
+    match actual {
+        None => Verdict::Unknown,
+        Some(actual) => from_bool(values.contains(actual)),
+    }
+}
+
+/// The verdict of `contains`: the stated list holds every one of `values`.
+pub(crate) fn contains_verdict(actual: Option<&FactValue>, values: &[String]) -> Verdict {
+    match actual {
+        Some(FactValue::List(items)) => from_bool(values.iter().all(|v| items.contains(v))),
+        Some(_) => Verdict::NotMet,
+        None => Verdict::Unknown,
+    }
+}
+
+/// The verdict of `is_true`: the stated yes/no is yes.
+pub(crate) fn is_true_verdict(actual: Option<&FactValue>) -> Verdict {
+    match actual {
+        Some(FactValue::Bool(b)) => from_bool(*b),
+        Some(_) => Verdict::NotMet,
+        None => Verdict::Unknown,
+    }
+}
+
+pub(crate) fn from_bool(b: bool) -> Verdict {
     if b { Verdict::Met } else { Verdict::NotMet }
 }
 
@@ -487,26 +521,14 @@ impl Condition {
                 Verdict::NotMet => Verdict::Met,
                 Verdict::Unknown => Verdict::Unknown,
             },
-            Condition::Compare { op, fact, value } => match slot(facts, fact.index) {
-                None => Verdict::Unknown,
-                Some(actual) => {
-                    compare(actual, value).map_or(Verdict::NotMet, |o| from_bool(op.holds(o)))
-                }
-            },
-            Condition::In { fact, values } => match slot(facts, fact.index) {
-                None => Verdict::Unknown,
-                Some(actual) => from_bool(values.contains(actual)),
-            },
-            Condition::Contains { fact, values } => match slot(facts, fact.index) {
-                Some(FactValue::List(items)) => from_bool(values.iter().all(|v| items.contains(v))),
-                Some(_) => Verdict::NotMet,
-                None => Verdict::Unknown,
-            },
-            Condition::IsTrue(fact) => match slot(facts, fact.index) {
-                Some(FactValue::Bool(b)) => from_bool(*b),
-                Some(_) => Verdict::NotMet,
-                None => Verdict::Unknown,
-            },
+            Condition::Compare { op, fact, value } => {
+                compare_verdict(*op, slot(facts, fact.index), value)
+            }
+            Condition::In { fact, values } => in_verdict(slot(facts, fact.index), values),
+            Condition::Contains { fact, values } => {
+                contains_verdict(slot(facts, fact.index), values)
+            }
+            Condition::IsTrue(fact) => is_true_verdict(slot(facts, fact.index)),
             Condition::Present(fact) => from_bool(slot(facts, fact.index).is_some()),
         }
     }

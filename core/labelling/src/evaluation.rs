@@ -13,8 +13,9 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::condition::{FactSlots, Verdict, slot};
-use crate::facts::FactValue;
+use crate::condition::{FactSlots, Verdict};
+use crate::criterion_result::Judged;
+pub use crate::criterion_result::{CriterionResult, UsedValue};
 use crate::specification::{InForce, Level, Pin};
 
 /// What an application is worth against the required criteria.
@@ -28,42 +29,6 @@ pub enum Outcome {
     /// No required criterion fails, but some cannot be judged: facts are
     /// missing.
     Incomplete,
-}
-
-/// A fact a criterion read, with its value.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UsedValue {
-    /// The fact's id.
-    pub fact: Arc<str>,
-    /// The fact's French label.
-    pub label: Arc<str>,
-    /// The unit of a number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit: Option<Arc<str>>,
-    /// The value stated; absent when the application does not state it.
-    #[serde(default)]
-    pub value: Option<FactValue>,
-}
-
-/// The verdict on one criterion, with its explanation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CriterionResult {
-    /// The criterion's id.
-    pub id: Arc<str>,
-    /// What it asks, in French.
-    pub label: Arc<str>,
-    /// Where it comes from.
-    pub source: Arc<str>,
-    /// Required or recommended.
-    pub level: Level,
-    /// Whether its threshold is a regional choice.
-    pub regional_choice: bool,
-    /// Met, not met or unknown.
-    pub verdict: Verdict,
-    /// Why, in a sentence.
-    pub explanation: String,
-    /// The facts it read and their values.
-    pub values: Vec<UsedValue>,
 }
 
 /// An application judged against a specification.
@@ -95,7 +60,7 @@ impl Evaluation {
         let by_level = |level| {
             self.criteria
                 .iter()
-                .filter(move |c| c.verdict == Verdict::NotMet && c.level == level)
+                .filter(move |c| c.verdict == Verdict::NotMet && c.level() == level)
         };
         by_level(Level::Required).chain(by_level(Level::Recommended))
     }
@@ -112,9 +77,8 @@ impl Evaluation {
     pub fn missing_required_facts(&self) -> Vec<Arc<str>> {
         let mut missing: Vec<Arc<str>> = self
             .unknowns()
-            .filter(|c| c.level == Level::Required)
-            .flat_map(|c| c.values.iter().filter(|v| v.value.is_none()))
-            .map(|v| v.fact.clone())
+            .filter(|c| c.level() == Level::Required)
+            .flat_map(|c| c.missing_facts())
             .collect();
         missing.sort();
         missing.dedup();
@@ -140,11 +104,13 @@ impl Evaluation {
                 Verdict::NotMet => "NOT MET",
                 Verdict::Unknown => "unknown",
             };
-            let level = match c.level {
+            let level = match c.level() {
                 Level::Required => "required",
                 Level::Recommended => "recommended",
             };
-            let _ = writeln!(out, "  [{mark}] {} ({level}): {}", c.id, c.explanation);
+            let _ = write!(out, "  [{mark}] {} ({level}): ", c.id());
+            c.write_explanation(&mut out);
+            out.push('\n');
         }
         out
     }
@@ -153,10 +119,11 @@ impl Evaluation {
 impl InForce<'_> {
     /// The verdicts on the facts, without explanations.
     pub fn judge(&self, facts: &FactSlots) -> Judgement {
-        let mut verdicts = Vec::with_capacity(self.criteria.len());
+        let judging = &self.judging;
+        let mut verdicts = Vec::with_capacity(judging.criteria.len());
         let mut tally = Tally::default();
-        for criterion in &self.criteria {
-            let verdict = criterion.condition.judge(facts);
+        for (criterion, program) in judging.criteria.iter().zip(&judging.programs) {
+            let verdict = program.judge(facts);
             tally.count(criterion.level, verdict);
             verdicts.push(verdict);
         }
@@ -166,48 +133,27 @@ impl InForce<'_> {
         }
     }
 
-    /// Every criterion judged on the facts, with its explanation.
+    /// Every criterion judged on the facts, with what explains it: the
+    /// sentence of each is written when it is read or serialised.
     pub fn evaluate(&self, facts: &FactSlots) -> Evaluation {
-        let decls = &self.specification.facts;
+        let judging = &self.judging;
+        // The results share the facts as judged, so that each one can
+        // explain itself later without a copy of its own.
+        let judged = Arc::new(Judged {
+            judging: Arc::clone(judging),
+            facts: facts.into(),
+        });
         let mut tally = Tally::default();
-        let mut read = Vec::new();
-        let criteria: Vec<CriterionResult> = self
+        let criteria: Vec<CriterionResult> = judging
             .criteria
             .iter()
-            .map(|criterion| {
-                let verdict = criterion.condition.judge(facts);
+            .zip(&judging.programs)
+            .enumerate()
+            .map(|(at, (criterion, program))| {
+                let verdict = program.judge(facts);
+                debug_assert_eq!(verdict, criterion.condition.judge(facts));
                 tally.count(criterion.level, verdict);
-                let mut explanation = String::with_capacity(160);
-                explanation.push_str(match verdict {
-                    Verdict::Met => "Met: ",
-                    Verdict::NotMet => "Not met: ",
-                    Verdict::Unknown => "Cannot be judged: ",
-                });
-                criterion
-                    .condition
-                    .explain(verdict, facts, decls, &mut explanation);
-                explanation.push('.');
-                read.clear();
-                criterion.condition.facts(&mut read);
-                let values = read
-                    .iter()
-                    .map(|&i| UsedValue {
-                        fact: decls[i].id.clone(),
-                        label: decls[i].label.clone(),
-                        unit: decls[i].unit.clone(),
-                        value: slot(facts, i).cloned(),
-                    })
-                    .collect();
-                CriterionResult {
-                    id: criterion.id.clone(),
-                    label: criterion.label.clone(),
-                    source: criterion.source.clone(),
-                    level: criterion.level,
-                    regional_choice: criterion.regional_choice,
-                    verdict,
-                    explanation,
-                    values,
-                }
+                CriterionResult::judged(Arc::clone(&judged), at, verdict)
             })
             .collect();
         let outcome = tally.outcome();
@@ -253,13 +199,13 @@ fn summary(outcome: Outcome, criteria: &[CriterionResult]) -> String {
     let ids = |level: Level, verdict: Verdict| -> Vec<&str> {
         criteria
             .iter()
-            .filter(|c| c.level == level && c.verdict == verdict)
-            .map(|c| &*c.id)
+            .filter(|c| c.level() == level && c.verdict == verdict)
+            .map(CriterionResult::id)
             .collect()
     };
     let required = criteria
         .iter()
-        .filter(|c| c.level == Level::Required)
+        .filter(|c| c.level() == Level::Required)
         .count();
     let not_met = ids(Level::Required, Verdict::NotMet);
     let unknown = ids(Level::Required, Verdict::Unknown);

@@ -51,15 +51,17 @@
 //! "#;
 //! let evaluation = check_application(&rules, text, Format::Toml)?;
 //! assert_eq!(evaluation.outcome, Outcome::NotEligible);
-//! let hours = evaluation.failures().find(|c| &*c.id == "reception_desk.weekly_hours");
-//! assert!(hours.unwrap().explanation.contains("is 10 h/semaine, but must be at least 15"));
+//! let hours = evaluation.failures().find(|c| c.id() == "reception_desk.weekly_hours");
+//! assert!(hours.unwrap().explanation().contains("is 10 h/semaine, but must be at least 15"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 pub mod application;
 #[cfg(feature = "store")]
 pub mod applications;
+mod compiled;
 pub mod condition;
+mod criterion_result;
 pub mod evaluation;
 mod explain;
 pub mod facts;

@@ -19,6 +19,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::compiled::Judging;
 use crate::condition::{Condition, ConditionSpec};
 use crate::facts::FactDecl;
 
@@ -364,6 +365,8 @@ pub struct InForce<'s> {
     /// In force that day, sorted by id so that nothing depends on the order
     /// of the file.
     pub(crate) criteria: Vec<&'s Criterion>,
+    /// The same criteria compiled, shared with the evaluations they make.
+    pub(crate) judging: Arc<Judging>,
     /// Which rules these are.
     pub pin: Pin,
 }
@@ -386,9 +389,11 @@ impl Specification {
         }
         criteria.sort_by(|a, b| a.id.cmp(&b.id));
         let digest = self.digest(&criteria);
+        let judging = Judging::new(&self.facts, &criteria);
         Ok(InForce {
             specification: self,
             criteria,
+            judging,
             pin: Pin {
                 specification: self.id.clone(),
                 ruleset: self.ruleset.clone(),

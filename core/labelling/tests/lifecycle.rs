@@ -499,7 +499,7 @@ fn a_ctem_candidate_goes_before_the_recruitment_committee_in_the_same_journal() 
         evaluation.to_text()
     );
     assert_eq!(
-        evaluation.unknowns().map(|c| &*c.id).collect::<Vec<_>>(),
+        evaluation.unknowns().map(|c| c.id()).collect::<Vec<_>>(),
         ["mobility"]
     );
 

@@ -20,7 +20,7 @@ fn verdict<'e>(evaluation: &'e Evaluation, id: &str) -> &'e em_labelling::Criter
     evaluation
         .criteria
         .iter()
-        .find(|c| &*c.id == id)
+        .find(|c| c.id() == id)
         .unwrap_or_else(|| panic!("no criterion `{id}`"))
 }
 
@@ -89,11 +89,11 @@ fn the_complete_application_is_eligible_on_every_criterion() {
     assert_eq!(evaluation.pin.ruleset, "champagne-ardenne");
     let hours = verdict(&evaluation, "reception_desk.weekly_hours");
     assert_eq!(
-        hours.explanation,
+        hours.explanation(),
         "Met: « Heures d'ouverture hebdomadaires de la permanence d'accueil » is 21 h/semaine \
          (at least 15 h/semaine required)."
     );
-    assert_eq!(hours.values[0].value, Some(FactValue::Number(21.0)));
+    assert_eq!(hours.values()[0].value, Some(FactValue::Number(21.0)));
 }
 
 #[test]
@@ -102,8 +102,8 @@ fn the_incomplete_application_gets_every_failure_at_once() {
     assert_eq!(evaluation.outcome, Outcome::NotEligible);
     let failed: Vec<&str> = evaluation
         .failures()
-        .filter(|c| c.level == Level::Required)
-        .map(|c| &*c.id)
+        .filter(|c| c.level() == Level::Required)
+        .map(|c| c.id())
         .collect();
     assert_eq!(
         failed,
@@ -116,7 +116,7 @@ fn the_incomplete_application_gets_every_failure_at_once() {
             "resource_centre",
         ]
     );
-    let unknown: Vec<&str> = evaluation.unknowns().map(|c| &*c.id).collect();
+    let unknown: Vec<&str> = evaluation.unknowns().map(|c| c.id()).collect();
     assert_eq!(
         unknown,
         [
@@ -165,7 +165,7 @@ fn the_incomplete_application_gets_every_failure_at_once() {
         ),
     ];
     for (id, sentence) in cases {
-        assert_eq!(verdict(&evaluation, id).explanation, sentence, "{id}");
+        assert_eq!(verdict(&evaluation, id).explanation(), sentence, "{id}");
     }
     assert!(
         evaluation
