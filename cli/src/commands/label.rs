@@ -103,10 +103,18 @@ pub fn run(args: &LabelArgs) -> Result<(), CliError> {
                 return json(&evaluation);
             }
             say(&evaluation.summary);
-            for criterion in &evaluation.criteria {
+            // The criteria are read through the evaluation's published JSON
+            // form, which the labelling crate pins with golden files.
+            let value =
+                serde_json::to_value(&evaluation).map_err(|e| CliError::Input(e.to_string()))?;
+            let criteria = value["criteria"].as_array().cloned().unwrap_or_default();
+            for criterion in criteria {
+                let field = |name: &str| criterion[name].as_str().unwrap_or_default().to_owned();
                 say(format_args!(
-                    "  [{:?}] {} — {}",
-                    criterion.verdict, criterion.label, criterion.explanation
+                    "  [{}] {} — {}",
+                    field("verdict"),
+                    field("label"),
+                    field("explanation")
                 ));
             }
             Ok(())
