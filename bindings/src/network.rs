@@ -132,7 +132,7 @@ impl Network {
             sha256,
         };
         let mut store = self.store();
-        match store.import_records(&source_info, records.iter().cloned())? {
+        match store.import_records(&source_info, records)? {
             ImportOutcome::Imported(info) => Ok(ImportSummary {
                 already_imported: false,
                 info: info.into(),
