@@ -23,10 +23,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut aggregator = Aggregator::new(&registry, &ruleset, year)?;
         sample::SampleVisits::generate(&registry, &ruleset, year, count, year as u64)
             .for_each(|v| aggregator.add_visit(v));
-        for answer in sample::survey_answers(&registry, &ruleset, year, count / 15, 5) {
+        for answer in sample::survey_answers(&registry, &ruleset, year, count / 15, year as u64) {
             aggregator.add_survey_answer(&answer);
         }
-        for event in sample::events(&registry, &ruleset, year, 40 + count / 500, 5) {
+        for event in sample::events(&registry, &ruleset, year, 40 + count / 500, year as u64) {
             aggregator.add_event(&event);
         }
         years.push(aggregator.finish());

@@ -277,6 +277,12 @@ fn table_html(out: &mut String, table: &Table, options: &Options) {
         let _ = write!(out, "<th scope=\"col\">{}</th>", escape(&column.label));
     }
     out.push_str("</tr></thead><tbody>");
+    // A change reads better signed: "+4,2 %".
+    let signed: Vec<bool> = table
+        .columns
+        .iter()
+        .map(|c| c.id.ends_with("change"))
+        .collect();
     let mut masked = false;
     for row in &table.rows {
         let total = row.code.is_none() && (row.label.starts_with("Total") || row.label == "Année");
@@ -286,7 +292,12 @@ fn table_html(out: &mut String, table: &Table, options: &Options) {
             "<tr>"
         });
         let _ = write!(out, "<th scope=\"row\">{}</th>", escape(&row.label));
-        for cell in &row.cells {
+        for (c, cell) in row.cells.iter().enumerate() {
+            let plus = if signed.get(c).copied().unwrap_or(false) {
+                "+"
+            } else {
+                ""
+            };
             match cell {
                 Cell::Count(n) => {
                     let _ = write!(out, "<td class=\"num\">{}</td>", count(*n));
@@ -300,10 +311,12 @@ fn table_html(out: &mut String, table: &Table, options: &Options) {
                     );
                 }
                 Cell::Percent(x) => {
-                    let _ = write!(out, "<td class=\"num\">{}\u{A0}%</td>", decimal(*x));
+                    let sign = if *x > 0.0 { plus } else { "" };
+                    let _ = write!(out, "<td class=\"num\">{sign}{}\u{A0}%</td>", decimal(*x));
                 }
                 Cell::Number(x) => {
-                    let _ = write!(out, "<td class=\"num\">{}</td>", decimal(*x));
+                    let sign = if *x > 0.0 { plus } else { "" };
+                    let _ = write!(out, "<td class=\"num\">{sign}{}</td>", decimal(*x));
                 }
                 Cell::Text(t) => {
                     let _ = write!(out, "<td>{}</td>", escape(t));

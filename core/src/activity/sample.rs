@@ -114,6 +114,8 @@ pub struct SampleVisits {
     themes: Vec<String>,
     services: Vec<String>,
     partners: Vec<String>,
+    /// Every day of the year, so that filling a visit computes no date.
+    days: Vec<Date>,
     visits: Vec<CompactVisit>,
 }
 
@@ -245,7 +247,15 @@ impl SampleVisits {
                 referrals: referrals_drawn,
             });
         }
+        let days = (0..days_in_year as i64)
+            .map(|d| {
+                start
+                    .checked_add(jiff::Span::new().days(d))
+                    .expect("a day of the year")
+            })
+            .collect();
         SampleVisits {
+            days,
             year,
             sites: registry.sites.iter().map(|s| s.id.clone()).collect(),
             single,
@@ -271,9 +281,7 @@ impl SampleVisits {
     pub fn fill(&self, i: usize, visit: &mut Visit) {
         let v = &self.visits[i];
         set(&mut visit.site, &self.sites[usize::from(v.site)]);
-        visit.date = Date::new(self.year, 1, 1)
-            .and_then(|d| d.checked_add(jiff::Span::new().days(i64::from(v.day))))
-            .expect("a day of the year");
+        visit.date = self.days[usize::from(v.day)];
         visit.reference = None;
         if v.visitor == u32::MAX {
             visit.visitor = None;
