@@ -396,22 +396,25 @@ impl<'a> Importer<'a> {
             total: survey.len,
             next_at: 0,
         };
+        let (sender, receiver) = std::sync::mpsc::sync_channel(pipeline::QUEUE);
+        let (returns, returned) = std::sync::mpsc::sync_channel(pipeline::QUEUE);
         let mut consumer = pipeline::Consumer::new(
             name.to_owned(),
             survey.sha256.clone(),
             &mut checks,
             writer,
+            returns,
             max_problems,
         );
         let validator = Validator::new(self.ruleset, self.registry);
         let mapping = &self.mapping;
         let encoding = survey.encoding;
-        let (sender, receiver) = std::sync::mpsc::sync_channel(pipeline::QUEUE);
         // The file is read, parsed and validated on a worker thread while
         // this one, which holds the store, writes (see `pipeline`).
         let (stored, read) = std::thread::scope(|scope| {
             let worker = scope.spawn(move || {
-                let mut producer = pipeline::Producer::new(name.to_owned(), validator, sender);
+                let mut producer =
+                    pipeline::Producer::new(name.to_owned(), validator, sender, returned);
                 let mut builder = row::Builder::new(mapping, site);
                 let read = read_rows(
                     format,

@@ -50,19 +50,29 @@ pub(crate) struct Producer<'a> {
     layout: Option<Arc<Layout>>,
     batch: Batch,
     sender: SyncSender<Batch>,
+    /// The consumer sends the records of each batch back once stored, so
+    /// that they are freed on the thread that allocated them: glibc frees
+    /// another thread's memory slowly, and the writer is the busier thread.
+    returned: Receiver<Vec<Record>>,
     /// Set when the consumer has gone (it met a store error): reading on
     /// would be wasted.
     stopped: bool,
 }
 
 impl<'a> Producer<'a> {
-    pub(crate) fn new(file: String, validator: Validator<'a>, sender: SyncSender<Batch>) -> Self {
+    pub(crate) fn new(
+        file: String,
+        validator: Validator<'a>,
+        sender: SyncSender<Batch>,
+        returned: Receiver<Vec<Record>>,
+    ) -> Self {
         Producer {
             file,
             validator,
             layout: None,
             batch: Batch::default(),
             sender,
+            returned,
             stopped: false,
         }
     }
@@ -150,11 +160,17 @@ impl<'a> Producer<'a> {
     }
 
     fn send(&mut self) {
+        let mut records = Vec::new();
+        while let Ok(mut stored) = self.returned.try_recv() {
+            stored.clear();
+            records = stored;
+        }
+        records.reserve(BATCH);
         let batch = std::mem::replace(
             &mut self.batch,
             Batch {
                 layout: self.layout.clone(),
-                records: Vec::with_capacity(BATCH),
+                records,
                 locations: Vec::with_capacity(BATCH),
                 ..Batch::default()
             },
@@ -195,6 +211,7 @@ pub(crate) struct Consumer<'a, 's, 'c> {
     sha256: String,
     checks: &'a mut [&'c mut dyn RecordCheck],
     writer: ImportWriter<'s>,
+    returns: Option<SyncSender<Vec<Record>>>,
     problems: Capped,
     warnings: Capped,
     rows_read: u64,
@@ -207,6 +224,7 @@ impl<'a, 's, 'c> Consumer<'a, 's, 'c> {
         sha256: String,
         checks: &'a mut [&'c mut dyn RecordCheck],
         writer: ImportWriter<'s>,
+        returns: SyncSender<Vec<Record>>,
         max_problems: usize,
     ) -> Self {
         Consumer {
@@ -214,6 +232,7 @@ impl<'a, 's, 'c> Consumer<'a, 's, 'c> {
             sha256,
             checks,
             writer,
+            returns: Some(returns),
             problems: Capped::new(max_problems),
             warnings: Capped::new(max_problems),
             rows_read: 0,
@@ -231,6 +250,8 @@ impl<'a, 's, 'c> Consumer<'a, 's, 'c> {
             self.take(batch)?;
             progress.tick(self.rows_read);
         }
+        // The producer is done: records now are freed here.
+        self.returns = None;
         Ok(())
     }
 
@@ -344,6 +365,10 @@ impl<'a, 's, 'c> Consumer<'a, 's, 'c> {
                 let placed = place(&self.file, layout, Some(location), p);
                 self.problems.push(placed);
             }
+        }
+        if let Some(returns) = &self.returns {
+            // A full return queue only means the records are freed here.
+            let _ = returns.try_send(records);
         }
         Ok(())
     }
