@@ -89,3 +89,12 @@ def test_the_labelling_check_fails_on_a_malformed_file(tmp_path: pathlib.Path) -
     done = run("labelling_check.py", str(bad), cwd=tmp_path)
     assert done.returncode == 1
     assert "bad.toml: cannot be judged" in done.stderr
+
+
+def test_the_demo_files_are_the_sites_files_of_two_years(tmp_path: pathlib.Path) -> None:
+    files = em.write_demo_files(tmp_path / "demo")
+    assert {f.kind for f in files} == {"visit", "survey_answer", "event"}
+    assert files[0].kind == "visit"
+    assert {f.year for f in files} == {2008, 2009}
+    assert all(pathlib.Path(f.path).is_file() and f.records > 0 for f in files)
+    assert {f.site for f in files if f.kind == "visit"} == {s.id for s in em.Registry.shipped().sites()}
