@@ -15,7 +15,11 @@ out=target/bench-import
 csv=$out/visits-$rows.csv
 mkdir -p "$out"
 
-cargo build --release -p em-import --examples
+# SKIP_BUILD=1 reuses the examples already built (when another build holds
+# cargo's lock, say).
+if [ -z "${SKIP_BUILD:-}" ]; then
+    cargo build --release -p em-import --examples
+fi
 if [ ! -f "$csv" ]; then
     target/release/examples/gen_visits "$rows" "$csv"
 fi
