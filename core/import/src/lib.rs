@@ -8,7 +8,8 @@
 //! file's open transaction. Every bad row is reported with its file, line
 //! (or sheet and row), column and reason, all at once; a file with any
 //! problem stores nothing. Memory stays flat whatever the file's size: rows
-//! are read, checked and stored one by one.
+//! are read and checked on a worker thread and stored in small batches as
+//! they come (see the `pipeline` module).
 //!
 //! ```no_run
 //! use em_core::{Registry, Ruleset};
@@ -340,6 +341,7 @@ impl<'a> Importer<'a> {
             "import",
             file = %name,
             format = format.as_str(),
+            kind = tracing::field::Empty,
             rows_read = tracing::field::Empty,
             stored = tracing::field::Empty,
             rows_refused = tracing::field::Empty,
@@ -440,6 +442,9 @@ impl<'a> Importer<'a> {
         read?;
         let report = consumer.finish()?;
         ticker.report(survey.len);
+        if let Outcome::Imported(info) = &report.outcome {
+            span.record("kind", info.kind.as_str());
+        }
         span.record("rows_read", report.rows_read);
         span.record("stored", report.stored);
         span.record("rows_refused", report.rows_refused);
