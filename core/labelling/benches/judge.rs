@@ -4,13 +4,15 @@
 //! dates, combined with all / any / not) so that its size is the target's,
 //! not the shipped one's sixteen criteria. The applications are generated
 //! with a fixed seed, a few facts left out of each so that every verdict
-//! (met, not met, unknown) occurs. Three figures: verdicts alone,
-//! verdicts with explanations, and reading the files too.
+//! (met, not met, unknown) occurs. Four figures: verdicts alone; the
+//! evaluation the API returns (verdicts, values read, criterion, summary:
+//! everything that explains each criterion); writing every sentence of
+//! those evaluations; and reading the files, then evaluating.
 
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use em_labelling::{ApplicationDocument, Facts, Format, LabellingRules};
+use em_labelling::{ApplicationDocument, Evaluation, Facts, Format, LabellingRules};
 use jiff::civil::date;
 
 const CRITERIA: usize = 50;
@@ -59,6 +61,21 @@ fn bench(c: &mut Criterion) {
             });
         },
     );
+    // The sentences apart: an evaluation writes them when they are read,
+    // so reading all of them is its own figure.
+    let evaluations: Vec<Evaluation> = facts.iter().map(|f| in_force.evaluate(f.slots())).collect();
+    group.bench_function("write the 500k sentences of 10k evaluations", |b| {
+        let mut sentence = String::with_capacity(256);
+        b.iter(|| {
+            for evaluation in &evaluations {
+                for criterion in &evaluation.criteria {
+                    sentence.clear();
+                    criterion.write_explanation(&mut sentence);
+                    black_box(&sentence);
+                }
+            }
+        });
+    });
     group.bench_function("read and evaluate 10k JSON application files", |b| {
         b.iter(|| {
             for t in &texts {

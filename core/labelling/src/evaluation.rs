@@ -157,7 +157,14 @@ impl InForce<'_> {
             })
             .collect();
         let outcome = tally.outcome();
-        let summary = summary(outcome, &criteria);
+        let summary = summary(
+            outcome,
+            judging
+                .criteria
+                .iter()
+                .zip(&criteria)
+                .map(|(c, r)| (&*c.id, c.level, r.verdict)),
+        );
         Evaluation {
             pin: self.pin.clone(),
             outcome,
@@ -195,49 +202,64 @@ impl Tally {
     }
 }
 
-fn summary(outcome: Outcome, criteria: &[CriterionResult]) -> String {
-    let ids = |level: Level, verdict: Verdict| -> Vec<&str> {
+/// The outcome in a sentence, from each criterion's id, level and verdict.
+/// It is written for every evaluation, so it is written straight into one
+/// string.
+fn summary<'a, I>(outcome: Outcome, criteria: I) -> String
+where
+    I: Iterator<Item = (&'a str, Level, Verdict)> + Clone,
+{
+    let matching = move |level: Level, verdict: Verdict| {
         criteria
-            .iter()
-            .filter(|c| c.level() == level && c.verdict == verdict)
-            .map(CriterionResult::id)
-            .collect()
+            .clone()
+            .filter(move |c| c.1 == level && c.2 == verdict)
+            .map(|c| c.0)
     };
-    let required = criteria
-        .iter()
-        .filter(|c| c.level() == Level::Required)
-        .count();
-    let not_met = ids(Level::Required, Verdict::NotMet);
-    let unknown = ids(Level::Required, Verdict::Unknown);
-    let recommended_not_met = ids(Level::Recommended, Verdict::NotMet);
-    let mut out = match outcome {
-        Outcome::Eligible => format!("Eligible: the {required} required criteria are met"),
-        Outcome::NotEligible => format!(
-            "Not eligible: {} of the {required} required criteria not met ({})",
-            not_met.len(),
-            not_met.join(", ")
-        ),
-        Outcome::Incomplete => format!(
-            "Incomplete: no required criterion fails, but {} of {required} cannot be judged \
-             for missing facts ({})",
-            unknown.len(),
-            unknown.join(", ")
-        ),
+    let list = |out: &mut String, level: Level, verdict: Verdict| {
+        for (i, id) in matching(level, verdict).enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(id);
+        }
     };
-    if outcome == Outcome::NotEligible && !unknown.is_empty() {
-        let _ = write!(
-            out,
-            "; {} more cannot be judged for missing facts ({})",
-            unknown.len(),
-            unknown.join(", ")
-        );
+    let required = matching(Level::Required, Verdict::Met).count()
+        + matching(Level::Required, Verdict::NotMet).count()
+        + matching(Level::Required, Verdict::Unknown).count();
+    let not_met = matching(Level::Required, Verdict::NotMet).count();
+    let unknown = matching(Level::Required, Verdict::Unknown).count();
+    let recommended_not_met = matching(Level::Recommended, Verdict::NotMet).count();
+    let mut out = String::with_capacity(128);
+    match outcome {
+        Outcome::Eligible => {
+            let _ = write!(out, "Eligible: the {required} required criteria are met");
+        }
+        Outcome::NotEligible => {
+            let _ = write!(
+                out,
+                "Not eligible: {not_met} of the {required} required criteria not met ("
+            );
+            list(&mut out, Level::Required, Verdict::NotMet);
+            out.push(')');
+        }
+        Outcome::Incomplete => {
+            let _ = write!(
+                out,
+                "Incomplete: no required criterion fails, but {unknown} of {required} cannot \
+                 be judged for missing facts ("
+            );
+            list(&mut out, Level::Required, Verdict::Unknown);
+            out.push(')');
+        }
     }
-    if !recommended_not_met.is_empty() {
-        let _ = write!(
-            out,
-            "; recommended but not met: {}",
-            recommended_not_met.join(", ")
-        );
+    if outcome == Outcome::NotEligible && unknown > 0 {
+        let _ = write!(out, "; {unknown} more cannot be judged for missing facts (");
+        list(&mut out, Level::Required, Verdict::Unknown);
+        out.push(')');
+    }
+    if recommended_not_met > 0 {
+        out.push_str("; recommended but not met: ");
+        list(&mut out, Level::Recommended, Verdict::NotMet);
     }
     out
 }
