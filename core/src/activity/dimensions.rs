@@ -403,6 +403,21 @@ impl Layout {
         })
     }
 
+    /// The masks of every multi-valued dimension, in the order of
+    /// [`DimensionId::MULTIPLE`], from those of themes, services and
+    /// referrals: the theme groups are the groups of the themes.
+    #[inline]
+    pub fn with_groups(&self, answers: &[u64; 3]) -> [u64; 4] {
+        let [themes, services, referrals] = *answers;
+        let mut groups = 0u64;
+        let mut bits = themes;
+        while bits != 0 {
+            groups |= self.theme_group_bit[bits.trailing_zeros() as usize];
+            bits &= bits - 1;
+        }
+        [themes, groups, services, referrals]
+    }
+
     /// The residence category of a commune code: its département, outside
     /// the region, or not given.
     #[inline]

@@ -40,6 +40,7 @@
 
 mod aggregate;
 mod dimensions;
+mod fields;
 mod format;
 pub mod mask;
 mod report;
@@ -53,6 +54,7 @@ pub use aggregate::{
     SurveyCounts,
 };
 pub use dimensions::{Category, CategoryKind, Dimension, DimensionId};
+pub use fields::{Codes, VisitFields};
 pub use report::{ActivityReport, ScopeReport, SiteReport};
 
 use crate::dated::NotInForce;

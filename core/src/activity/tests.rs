@@ -2,7 +2,7 @@
 //! visits whose counts are known, and generated years checked for the
 //! report's invariants.
 
-use jiff::civil::date;
+use jiff::civil::{Date, date};
 use proptest::prelude::*;
 
 use super::*;
@@ -373,4 +373,317 @@ proptest! {
             }
         }
     }
+}
+
+/// The counts of one site as the plain reading of the module's rules gives
+/// them, with owned strings and ordered maps: the reference the fast
+/// aggregator must equal.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct ReferenceSite {
+    visits: u64,
+    visitors: u64,
+    anonymous_visits: u64,
+    by_month: [u64; 12],
+    visitors_by_month: [u64; 12],
+    /// (dimension, category) → (visits, visitors).
+    cells: std::collections::BTreeMap<(usize, usize), (u64, u64)>,
+}
+
+/// The categories a visit falls in, per dimension, found by reading the
+/// dimensions' category lists (no index, no interning).
+fn reference_categories(
+    registry: &Registry,
+    aggregates: &Aggregates,
+    visit: &Visit,
+) -> Vec<(usize, Vec<usize>)> {
+    let find = |d: usize, code: Option<&str>| -> usize {
+        let dimension = &aggregates.dimensions[d];
+        match code {
+            None => dimension.not_given(),
+            Some(code) => dimension
+                .categories
+                .iter()
+                .position(|c| c.code.as_deref() == Some(code))
+                .unwrap_or(dimension.unrecognised()),
+        }
+    };
+    let first_visit = visit.first_visit.map(|f| if f { "yes" } else { "no" });
+    let residence = visit.commune.as_deref().map(|code| {
+        registry
+            .commune(code)
+            .map_or("outside_region", |c| c.departement.as_str())
+    });
+    let singles = [
+        Some(visit.contact_mode.as_str()),
+        visit.sex.as_deref(),
+        visit.age_band.as_deref(),
+        visit.status.as_deref(),
+        visit.education_level.as_deref(),
+        first_visit,
+        visit.arrival_channel.as_deref(),
+        residence,
+    ];
+    let mut out: Vec<(usize, Vec<usize>)> = singles
+        .iter()
+        .enumerate()
+        .map(|(d, code)| (d, vec![find(d, *code)]))
+        .collect();
+    let theme_d = position_of(DimensionId::Theme);
+    let group_d = position_of(DimensionId::ThemeGroup);
+    let top = |code: &str| -> String {
+        let theme = &aggregates.dimensions[theme_d];
+        let mut code = code.to_owned();
+        while let Some(parent) = theme
+            .categories
+            .iter()
+            .find(|c| c.code.as_deref() == Some(code.as_str()))
+            .and_then(|c| c.parent.clone())
+        {
+            code = parent;
+        }
+        code
+    };
+    let multi = |d: usize, codes: Vec<String>| -> (usize, Vec<usize>) {
+        let mut categories: Vec<usize> = codes.iter().map(|c| find(d, Some(c))).collect();
+        categories.sort_unstable();
+        categories.dedup();
+        if categories.is_empty() {
+            categories.push(aggregates.dimensions[d].not_given());
+        }
+        (d, categories)
+    };
+    out.push(multi(theme_d, visit.themes.clone()));
+    out.push(multi(
+        group_d,
+        visit.themes.iter().map(|t| top(t)).collect(),
+    ));
+    out.push(multi(
+        position_of(DimensionId::Service),
+        visit.services.clone(),
+    ));
+    out.push(multi(
+        position_of(DimensionId::Referral),
+        visit.referrals.clone(),
+    ));
+    out
+}
+
+fn position_of(id: DimensionId) -> usize {
+    DimensionId::ALL.iter().position(|&d| d == id).unwrap()
+}
+
+/// Counts `visits` by the module's rules, read literally.
+fn reference_counts(
+    registry: &Registry,
+    aggregates: &Aggregates,
+    visits: &[Visit],
+) -> Vec<ReferenceSite> {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    let mut sites: Vec<ReferenceSite> = registry
+        .sites
+        .iter()
+        .map(|_| ReferenceSite::default())
+        .collect();
+    // (site, visitor) → (first date, categories of the first visit, union
+    // of the multi-valued categories, months).
+    type Person = (
+        Date,
+        Vec<(usize, Vec<usize>)>,
+        BTreeSet<(usize, usize)>,
+        BTreeSet<usize>,
+    );
+    let mut persons: BTreeMap<(usize, String), Person> = BTreeMap::new();
+    for visit in visits {
+        let site = registry
+            .sites
+            .iter()
+            .position(|s| s.id == visit.site)
+            .unwrap();
+        let categories = reference_categories(registry, aggregates, visit);
+        let month = visit.date.month() as usize - 1;
+        let counts = &mut sites[site];
+        counts.visits += 1;
+        counts.by_month[month] += 1;
+        for (d, list) in &categories {
+            for &c in list {
+                counts.cells.entry((*d, c)).or_default().0 += 1;
+            }
+        }
+        let multi = |categories: &[(usize, Vec<usize>)]| -> BTreeSet<(usize, usize)> {
+            categories[DimensionId::SINGLE.len()..]
+                .iter()
+                .flat_map(|(d, list)| list.iter().map(move |&c| (*d, c)))
+                .collect()
+        };
+        match &visit.visitor {
+            None => {
+                counts.anonymous_visits += 1;
+                counts.visitors += 1;
+                counts.visitors_by_month[month] += 1;
+                for (d, list) in &categories {
+                    for &c in list {
+                        counts.cells.entry((*d, c)).or_default().1 += 1;
+                    }
+                }
+            }
+            Some(visitor) => {
+                let key = (site, visitor.clone());
+                let union = multi(&categories);
+                match persons.get_mut(&key) {
+                    None => {
+                        persons.insert(
+                            key,
+                            (visit.date, categories, union, BTreeSet::from([month])),
+                        );
+                    }
+                    Some(person) => {
+                        if visit.date < person.0 {
+                            person.0 = visit.date;
+                            person.1 = categories;
+                        }
+                        person.2.extend(union);
+                        person.3.insert(month);
+                    }
+                }
+            }
+        }
+    }
+    // A person's multi-valued union stands for all their visits; a blank
+    // list counts as "not given" only if every visit left it blank.
+    for ((site, _), (_, first, union, months)) in persons {
+        let counts = &mut sites[site];
+        counts.visitors += 1;
+        for month in months {
+            counts.visitors_by_month[month] += 1;
+        }
+        for (d, list) in &first[..DimensionId::SINGLE.len()] {
+            counts.cells.entry((*d, list[0])).or_default().1 += 1;
+        }
+        for &d in &DimensionId::MULTIPLE.map(position_of) {
+            let not_given = aggregates.dimensions[d].not_given();
+            let given: Vec<usize> = union
+                .iter()
+                .filter(|&&(ud, c)| ud == d && c != not_given)
+                .map(|&(_, c)| c)
+                .collect();
+            if given.is_empty() {
+                counts.cells.entry((d, not_given)).or_default().1 += 1;
+            }
+            for c in given {
+                counts.cells.entry((d, c)).or_default().1 += 1;
+            }
+        }
+    }
+    sites
+}
+
+fn as_reference(aggregates: &Aggregates) -> Vec<ReferenceSite> {
+    aggregates
+        .sites
+        .iter()
+        .map(|site| {
+            let mut cells = std::collections::BTreeMap::new();
+            for (d, counts) in site.dimensions.iter().enumerate() {
+                for (c, (&visits, &visitors)) in
+                    counts.visits.iter().zip(&counts.visitors).enumerate()
+                {
+                    if visits > 0 || visitors > 0 {
+                        cells.insert((d, c), (visits, visitors));
+                    }
+                }
+            }
+            ReferenceSite {
+                visits: site.visits,
+                visitors: site.visitors,
+                anonymous_visits: site.anonymous_visits,
+                by_month: site.visits_by_month,
+                visitors_by_month: site.visitors_by_month,
+                cells,
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn the_aggregator_counts_a_seeded_year_as_the_rules_read_literally_do() {
+    let (registry, ruleset) = setup();
+    let mut visits = sample::visits(&registry, &ruleset, 2009, 6_000, 42);
+    // Records that bypassed the import's checks: an unknown code in a
+    // single and a multi-valued field, a commune outside the region, a
+    // person whose two first visits fall on the same day with different
+    // traits (the one met first describes them).
+    visits[0].sex = Some("not_a_code".to_owned());
+    visits[1].services = vec!["nope".to_owned()];
+    visits[2].commune = Some("75056".to_owned());
+    let mut twin = visits[3].clone();
+    twin.status = Some("student".to_owned());
+    twin.visitor = Some("same-day-twin".to_owned());
+    visits[3].visitor = Some("same-day-twin".to_owned());
+    visits.insert(4, twin);
+
+    let mut aggregator = Aggregator::new(&registry, &ruleset, 2009).unwrap();
+    for visit in &visits {
+        aggregator.add_visit(visit);
+    }
+    let aggregates = aggregator.finish();
+    let expected = reference_counts(&registry, &aggregates, &visits);
+    for (site, (counted, expected)) in as_reference(&aggregates).iter().zip(&expected).enumerate() {
+        assert_eq!(counted, expected, "site {}", registry.sites[site].id);
+    }
+    assert_eq!(aggregates.region.visits, 6_001);
+    assert!(aggregates.region.visitors > 1_000);
+}
+
+#[test]
+fn a_scan_counted_in_two_parts_and_merged_equals_one_pass() {
+    let (registry, ruleset) = setup();
+    let visits = sample::visits(&registry, &ruleset, 2009, 5_000, 3);
+    let whole = {
+        let mut aggregator = Aggregator::new(&registry, &ruleset, 2009).unwrap();
+        visits.iter().for_each(|v| aggregator.add_visit(v));
+        aggregator.finish()
+    };
+    for split in [0, 1, 2_500, 4_999, 5_000] {
+        let mut first = Aggregator::new(&registry, &ruleset, 2009).unwrap();
+        let mut second = Aggregator::new(&registry, &ruleset, 2009).unwrap();
+        visits[..split].iter().for_each(|v| first.add_visit(v));
+        visits[split..].iter().for_each(|v| second.add_visit(v));
+        first.merge(second).unwrap();
+        assert_eq!(first.finish(), whole, "split at {split}");
+    }
+}
+
+#[test]
+fn aggregators_of_two_years_are_not_merged() {
+    let (registry, ruleset) = setup();
+    let mut first = Aggregator::new(&registry, &ruleset, 2009).unwrap();
+    let second = Aggregator::new(&registry, &ruleset, 2008).unwrap();
+    assert!(matches!(
+        first.merge(second),
+        Err(ActivityError::MismatchedAggregates(_))
+    ));
+}
+
+#[test]
+fn visits_read_through_joined_code_lists_count_as_the_owned_records() {
+    let (registry, ruleset) = setup();
+    let visits = sample::visits(&registry, &ruleset, 2009, 3_000, 11);
+    let mut owned = Aggregator::new(&registry, &ruleset, 2009).unwrap();
+    let mut borrowed = Aggregator::new(&registry, &ruleset, 2009).unwrap();
+    for visit in &visits {
+        owned.add_visit(visit);
+        let (themes, services, referrals) = (
+            visit.themes.join(";"),
+            visit.services.join(";"),
+            visit.referrals.join(";"),
+        );
+        borrowed.add_visit_fields(&VisitFields {
+            themes: Codes::joined(&themes, ';'),
+            services: Codes::joined(&services, ';'),
+            referrals: Codes::joined(&referrals, ';'),
+            ..VisitFields::of(visit)
+        });
+    }
+    assert_eq!(owned.finish(), borrowed.finish());
 }
