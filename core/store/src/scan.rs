@@ -5,12 +5,16 @@
 //! buffers have grown. The callback must copy what it wants to keep.
 
 use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
 
+use em_core::activity::{Codes, VisitFields};
 use jiff::civil::Date;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Row};
 
-use crate::codec::{read_date, set_opt, set_str, split_codes, split_items, write_date};
+use crate::codec::{
+    LIST_SEPARATOR, read_date, set_opt, set_str, split_codes, split_items, write_date,
+};
 use crate::{Event, Record, RecordKind, Store, StoreError, SurveyAnswer, Visit};
 
 const VISIT_COLUMNS: &str = "id, site, date, reference, visitor, contact_mode, sex, age_band, \
@@ -38,6 +42,66 @@ impl Store {
         while let Some(row) = rows.next()? {
             read_visit(row, &mut visit)?;
             f(&visit);
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// The lowest and highest row id of the visits, if there are any: the
+    /// span along which [`Store::scan_visit_fields`] can be split, for two
+    /// connections to read two halves at once.
+    pub fn visit_ids(&self) -> Result<Option<(i64, i64)>, StoreError> {
+        let (low, high): (Option<i64>, Option<i64>) =
+            self.conn
+                .query_row("SELECT min(id), max(id) FROM visits", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+        Ok(low.zip(high))
+    }
+
+    /// Calls `f` with the fields of every visit dated from `from` to `to`
+    /// (both included) whose row id is in `ids`, in the order they were
+    /// stored; returns how many there were.
+    ///
+    /// Unlike [`Store::scan_visits`] nothing is copied: the fields borrow
+    /// the texts of the row where SQLite holds them, and the code lists stay
+    /// joined. The dates are compared here rather than in SQL, where each
+    /// would be two text comparisons, and a row of another day is left
+    /// before any other column is read.
+    pub fn scan_visit_fields(
+        &self,
+        from: Date,
+        to: Date,
+        ids: RangeInclusive<i64>,
+        mut f: impl FnMut(&VisitFields<'_>),
+    ) -> Result<u64, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {VISIT_COLUMNS} FROM visits WHERE id >= ?1 AND id <= ?2"
+        ))?;
+        let mut rows = stmt.query([ids.start(), ids.end()])?;
+        let mut n = 0;
+        while let Some(row) = rows.next()? {
+            let c = Cells::new(row, "visits")?;
+            let date = c.date(2)?;
+            if date < from || date > to {
+                continue;
+            }
+            f(&VisitFields {
+                site: c.text(1)?,
+                date,
+                visitor: c.opt_text(4)?,
+                contact_mode: c.text(5)?,
+                sex: c.opt_text(6)?,
+                age_band: c.opt_text(7)?,
+                status: c.opt_text(8)?,
+                education_level: c.opt_text(9)?,
+                commune: c.opt_text(10)?,
+                first_visit: c.opt_bool(11)?,
+                arrival_channel: c.opt_text(12)?,
+                themes: Codes::joined(c.text(13)?, LIST_SEPARATOR),
+                services: Codes::joined(c.text(14)?, LIST_SEPARATOR),
+                referrals: Codes::joined(c.text(15)?, LIST_SEPARATOR),
+            });
             n += 1;
         }
         Ok(n)
@@ -187,22 +251,19 @@ fn empty_event() -> Event {
 struct Cells<'a, 'r> {
     row: &'a Row<'r>,
     table: &'static str,
-    id: i64,
 }
 
 impl<'a, 'r> Cells<'a, 'r> {
     fn new(row: &'a Row<'r>, table: &'static str) -> Result<Self, StoreError> {
-        Ok(Cells {
-            row,
-            table,
-            id: row.get(0)?,
-        })
+        Ok(Cells { row, table })
     }
 
     fn corrupt(&self, reason: impl Into<String>) -> StoreError {
         StoreError::Corrupt {
             table: self.table,
-            row_id: self.id,
+            // The id (column 0) is read only for the message: a scan reads
+            // a million rows, and every column read costs.
+            row_id: self.row.get(0).unwrap_or(-1),
             reason: reason.into(),
         }
     }
@@ -294,4 +355,100 @@ fn read_event(row: &Row<'_>, e: &mut Event) -> Result<(), StoreError> {
     e.respondents = c.opt_u32(10)?;
     e.satisfied = c.opt_u32(11)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use em_core::activity::{Codes, VisitFields};
+    use jiff::civil::date;
+
+    use crate::{ImportSource, Record, Store, Visit};
+
+    fn owned(v: &VisitFields<'_>) -> Visit {
+        let list = |codes: Codes<'_>| {
+            let mut out = Vec::new();
+            codes.for_each(|c| out.push(c.to_owned()));
+            out
+        };
+        Visit {
+            site: v.site.to_owned(),
+            date: v.date,
+            reference: None,
+            visitor: v.visitor.map(str::to_owned),
+            contact_mode: v.contact_mode.to_owned(),
+            sex: v.sex.map(str::to_owned),
+            age_band: v.age_band.map(str::to_owned),
+            status: v.status.map(str::to_owned),
+            education_level: v.education_level.map(str::to_owned),
+            commune: v.commune.map(str::to_owned),
+            first_visit: v.first_visit,
+            arrival_channel: v.arrival_channel.map(str::to_owned),
+            themes: list(v.themes),
+            services: list(v.services),
+            referrals: list(v.referrals),
+        }
+    }
+
+    #[test]
+    fn borrowed_fields_split_by_row_id_give_the_visits_of_the_owned_scan() {
+        let mut store = Store::open_in_memory().unwrap();
+        let days = [
+            date(2008, 12, 31),
+            date(2009, 1, 1),
+            date(2009, 6, 15),
+            date(2009, 12, 31),
+            date(2010, 1, 1),
+        ];
+        let records = days.iter().enumerate().map(|(i, day)| {
+            Record::Visit(Visit {
+                site: "sedan".into(),
+                date: *day,
+                reference: None,
+                visitor: (i % 2 == 0).then(|| format!("card-{i}")),
+                contact_mode: "in_person".into(),
+                sex: (i != 2).then(|| "female".into()),
+                age_band: None,
+                status: Some("job_seeker".into()),
+                education_level: None,
+                commune: Some("08105".into()),
+                first_visit: Some(i == 1),
+                arrival_channel: None,
+                themes: vec!["guidance".into(), "training.cif".into()],
+                services: vec![],
+                referrals: (0..i).map(|_| "pole_emploi".into()).take(1).collect(),
+            })
+        });
+        let source = ImportSource {
+            file_name: "a.csv".into(),
+            sha256: "h".into(),
+        };
+        store
+            .import_records(&source, records.collect::<Vec<_>>())
+            .unwrap();
+        let (from, to) = (date(2009, 1, 1), date(2009, 12, 31));
+        let mut expected = Vec::new();
+        store
+            .scan_visits(from, to, |v| expected.push(v.clone()))
+            .unwrap();
+        assert_eq!(expected.len(), 3);
+
+        let (low, high) = store.visit_ids().unwrap().unwrap();
+        for split in low - 1..=high {
+            let mut seen = Vec::new();
+            let first = store
+                .scan_visit_fields(from, to, low..=split, |v| seen.push(owned(v)))
+                .unwrap();
+            let second = store
+                .scan_visit_fields(from, to, split + 1..=high, |v| seen.push(owned(v)))
+                .unwrap();
+            assert_eq!(first + second, 3);
+            assert_eq!(seen, expected, "split after row {split}");
+        }
+    }
+
+    #[test]
+    fn an_empty_store_has_no_visit_ids() {
+        let store = Store::open_in_memory().unwrap();
+        assert_eq!(store.visit_ids().unwrap(), None);
+    }
 }
