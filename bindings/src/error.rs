@@ -145,6 +145,15 @@ pub enum EmError {
         message: String,
         /// Every problem found.
         problems: Vec<Problem>,
+        /// The plugin it is about; none for a manifest or the host itself.
+        plugin: Option<String>,
+        /// What happened, one word per case: `timeout`, `memory_cap`,
+        /// `trap`, `interface_version`, `hash_mismatch`, `tampered`,
+        /// `manifest`... (the list is in `plugins.rs`).
+        failure: String,
+        /// The moment of the plugin's life it happened in (`compilation`,
+        /// `instantiation`, `describe`, `render`, `check`), where known.
+        phase: Option<String>,
     },
 }
 

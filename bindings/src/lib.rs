@@ -9,9 +9,8 @@
 //! The Python package `espaces_metiers` (in `python/`) wraps the generated
 //! module with type hints, exceptions with fields, and plain dicts.
 //!
-//! FIXME: the WebAssembly plugins (`em-plugin-host`) are not reachable from
-//! Python yet: running them from the bindings links wasmtime into the wheel,
-//! and testing them needs the example components built for wasm32-wasip2.
+//! The sites' WebAssembly plugins run through `em-plugin-host` (module
+//! [`plugins`]), which links wasmtime into the wheel.
 
 uniffi::setup_scaffolding!();
 
@@ -24,6 +23,7 @@ pub mod import;
 mod json;
 pub mod labelling;
 pub mod network;
+pub mod plugins;
 pub mod records;
 pub mod registry;
 pub mod ruleset;

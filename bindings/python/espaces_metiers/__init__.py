@@ -49,6 +49,7 @@ from ._network import (
     Row,
     open_network,
 )
+from ._plugins import Finding, LoadOutcome, PluginHost, PluginInfo
 from ._territory import Territory
 from ._rules import (
     CodeInfo,
@@ -77,8 +78,10 @@ __all__ = [
     "Labelling",
     "Counts",
     "FileImport",
+    "Finding",
     "ImportInfo",
     "ImportSummary",
+    "LoadOutcome",
     "Network",
     "Row",
     "open_network",
@@ -95,6 +98,8 @@ __all__ = [
     "LabellingError",
     "NotFoundError",
     "PluginError",
+    "PluginHost",
+    "PluginInfo",
     "Problem",
     "RecordError",
     "RecordsLike",

@@ -129,7 +129,28 @@ class TerritoryError(EmError):
 
 
 class PluginError(EmError):
-    """A plugin could not be loaded or failed while running."""
+    """A plugin could not be loaded or failed while running.
+
+    ``plugin`` names the plugin (None for a manifest or the host itself),
+    ``failure`` says what happened in one word (``timeout``, ``memory_cap``,
+    ``trap``, ``forbidden``, ``interface_version``, ``hash_mismatch``,
+    ``corrupt``, ``tampered``, ``output_too_large``, ``invalid_output``,
+    ``refused``, ``not_enabled``, ``unknown``, ``manifest``...) and
+    ``phase`` the moment of the plugin's life it happened in, where known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        problems: Optional[List[Problem]] = None,
+        plugin: Optional[str] = None,
+        failure: str = "",
+        phase: Optional[str] = None,
+    ) -> None:
+        super().__init__(message, problems)
+        self.plugin: Optional[str] = plugin
+        self.failure: str = failure
+        self.phase: Optional[str] = phase
 
 
 _BY_VARIANT: Dict[str, Type[EmError]] = {
@@ -166,4 +187,12 @@ def raise_from_native(error: Exception) -> NoReturn:
     cls = _BY_VARIANT.get(variant, EmError)
     message = str(getattr(error, "message", error))
     problems = [problem_from_native(p) for p in getattr(error, "problems", [])]
+    if cls is PluginError:
+        raise PluginError(
+            message,
+            problems,
+            plugin=getattr(error, "plugin", None),
+            failure=str(getattr(error, "failure", "")),
+            phase=getattr(error, "phase", None),
+        ) from None
     raise cls(message, problems) from None

@@ -9,11 +9,9 @@
 use std::path::Path;
 
 use em_core::activity::ActivityReport;
-use em_core::report::{Block, Table};
 use em_core::statistics::{Record, Visit};
 use em_import::{Finding, RecordCheck, Severity};
 use em_plugin_host::{HostConfig, PluginHost, PluginKind, SiteTables};
-use jiff::civil::Date;
 
 use crate::args::{PluginsArgs, PluginsCommand};
 use crate::error::CliError;
@@ -34,46 +32,6 @@ pub fn host(manifest: &Path) -> Result<PluginHost, CliError> {
     Ok(host)
 }
 
-/// The id a plugin knows a site's table by: the report's id without its
-/// scope (`site-sedan.age_band` → `age_band`), and a breakdown of visits
-/// named by what it counts (`visits_by_age_band`), as the plugin SDK's
-/// sample tables are.
-// FIXME: the activity report and the plugin SDK name tables differently;
-// this mapping is the contract until the WIT documentation fixes one
-// naming for both.
-fn plugin_table_id(scoped: &str) -> String {
-    let local = scoped.split_once('.').map_or(scoped, |(_, rest)| rest);
-    match local {
-        "key_figures" | "satisfaction" | "events" => local.to_owned(),
-        _ if local.starts_with("visits_by_") => local.to_owned(),
-        _ => format!("visits_by_{local}"),
-    }
-}
-
-/// A site's masked tables, as report plugins see them.
-fn site_tables(report: &ActivityReport, site: &str) -> Option<SiteTables> {
-    let site_report = report.sites.iter().find(|s| s.report.scope.id == site)?;
-    let tables: Vec<Table> = site_report
-        .report
-        .blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Table(t) => Some(Table {
-                id: plugin_table_id(&t.id),
-                ..t.clone()
-            }),
-            _ => None,
-        })
-        .collect();
-    Some(SiteTables {
-        site: site.to_owned(),
-        period_start: Date::new(report.year, 1, 1).ok()?,
-        period_end: Date::new(report.year, 12, 31).ok()?,
-        small_count_threshold: report.small_count_threshold,
-        tables,
-    })
-}
-
 /// Runs every report plugin each site enables and attaches its document to
 /// the site's part of the report; returns how many ran and how many failed.
 pub fn run_report_plugins(host: &PluginHost, report: &mut ActivityReport) -> (usize, usize) {
@@ -84,7 +42,7 @@ pub fn run_report_plugins(host: &PluginHost, report: &mut ActivityReport) -> (us
         .collect();
     let (mut ran, mut failed) = (0, 0);
     for site in sites {
-        let Some(tables) = site_tables(report, &site) else {
+        let Some(tables) = SiteTables::from_activity_report(report, &site) else {
             continue;
         };
         let plugins: Vec<String> = host
@@ -227,7 +185,7 @@ pub fn run(args: &PluginsArgs) -> Result<(), CliError> {
             let host = host(manifest)?;
             let store = crate::commands::init::open(db)?;
             let report = crate::commands::report::build(&store, &registry, &ruleset, *year)?;
-            let tables = site_tables(&report, site).ok_or_else(|| {
+            let tables = SiteTables::from_activity_report(&report, site).ok_or_else(|| {
                 CliError::Input(format!("the report of {year} has no part for {site}"))
             })?;
             let document = host
@@ -235,24 +193,6 @@ pub fn run(args: &PluginsArgs) -> Result<(), CliError> {
                 .map_err(|e| CliError::Input(e.to_string()))?;
             say(em_render::to_json(&document).map_err(|e| CliError::Input(e.to_string()))?);
             Ok(())
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::plugin_table_id;
-
-    #[test]
-    fn report_tables_get_the_ids_plugins_ask_for() {
-        for (scoped, expected) in [
-            ("site-sedan.age_band", "visits_by_age_band"),
-            ("site-sedan.arrival_channel", "visits_by_arrival_channel"),
-            ("site-saint-dizier.visits_by_month", "visits_by_month"),
-            ("site-reims.key_figures", "key_figures"),
-            ("site-reims.satisfaction", "satisfaction"),
-        ] {
-            assert_eq!(plugin_table_id(scoped), expected);
         }
     }
 }

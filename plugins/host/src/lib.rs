@@ -40,6 +40,7 @@
 //! # Ok(()) }
 //! ```
 
+mod activity;
 mod bindings;
 mod cache;
 mod config;

@@ -1,0 +1,189 @@
+"""The sites' WebAssembly plugins: load a manifest, list and check the
+plugins, run a report plugin on a site of an activity report, run a rules
+plugin on visits.
+
+Plugins run in the library's sandbox (no file, network or clock, a memory
+cap, a deadline per call). A plugin that fails raises :class:`PluginError`
+with the plugin's name (``plugin``) and what happened (``failure``:
+``timeout``, ``memory_cap``, ``trap``, ``interface_version``,
+``hash_mismatch``, ``tampered``...); the host goes on working.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from typing import Any, Dict, List, Literal, Optional, Union
+
+from . import _native as _n
+from ._convert import RecordsLike, records_json
+from ._errors import PluginError, problem_from_native, raise_from_native
+from ._network import ActivityReport
+from ._rules import Registry, Ruleset
+
+PathLike = Union[str, "os.PathLike[str]"]
+PluginKind = Literal["report", "rules"]
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    """A loaded plugin: its manifest entry and what it says about itself."""
+
+    name: str
+    kind: str
+    version: str
+    interface_version: str
+    description: str
+    sites: List[str]
+    """The sites the manifest enables it for."""
+    serves: List[str]
+    """The sites the plugin says it serves; empty means any."""
+    needs: List[str]
+    """The tables (report) or fields (rules) it reads."""
+    file: str
+    sha256: str
+    memory_bytes: int
+    deadline_ms: int
+    output_bytes: int
+
+
+@dataclass(frozen=True)
+class LoadOutcome:
+    """What loading a manifest gave: the plugins that loaded, and one
+    :class:`PluginError` (not raised) per plugin that did not."""
+
+    loaded: List[str]
+    failed: List[PluginError]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rules plugin says about one visit of a batch."""
+
+    plugin: str
+    index: int
+    """The visit's position in the batch (0-based)."""
+    field: str
+    severity: str
+    """``error`` (the visit would be refused at import) or ``warning``."""
+    reason: str
+
+
+def _info(native: Any) -> PluginInfo:
+    return PluginInfo(
+        name=native.name,
+        kind=native.kind,
+        version=native.version,
+        interface_version=native.interface_version,
+        description=native.description,
+        sites=list(native.sites),
+        serves=list(native.serves),
+        needs=list(native.needs),
+        file=native.file,
+        sha256=native.sha256,
+        memory_bytes=native.memory_bytes,
+        deadline_ms=native.deadline_ms,
+        output_bytes=native.output_bytes,
+    )
+
+
+def _failure(native: Any) -> PluginError:
+    return PluginError(
+        native.message,
+        [problem_from_native(p) for p in native.problems],
+        plugin=native.plugin,
+        failure=native.failure,
+        phase=native.phase,
+    )
+
+
+class PluginHost:
+    """Runs the sites' plugins, loaded from manifests (TOML files listing
+    each plugin's file, SHA-256, kind, sites and limits).
+
+    >>> host = PluginHost(cache_dir="plugin-cache")     # doctest: +SKIP
+    >>> host.check("plugins/plugins.toml")              # doctest: +SKIP
+    """
+
+    __slots__ = ("_native",)
+
+    def __init__(self, cache_dir: Optional[PathLike] = None) -> None:
+        """``cache_dir`` keeps compiled plugins between runs; without it,
+        every plugin is compiled at each load."""
+        try:
+            self._native = _n.PluginHost(None if cache_dir is None else os.fspath(cache_dir))
+        except _n.EmError as e:
+            raise_from_native(e)
+
+    def load_manifest(self, path: PathLike) -> LoadOutcome:
+        """Loads every plugin of the manifest at ``path``. A bad manifest
+        raises :class:`PluginError`; a plugin that does not load is listed
+        in ``failed`` and the others load."""
+        try:
+            outcome = self._native.load_manifest(os.fspath(path))
+        except _n.EmError as e:
+            raise_from_native(e)
+        return LoadOutcome(
+            loaded=list(outcome.loaded), failed=[_failure(f) for f in outcome.failed]
+        )
+
+    def check(self, path: PathLike) -> List[PluginInfo]:
+        """Loads the manifest at ``path`` and returns its plugins; raises
+        :class:`PluginError` listing every plugin that did not load."""
+        try:
+            return [_info(i) for i in self._native.check_manifest(os.fspath(path))]
+        except _n.EmError as e:
+            raise_from_native(e)
+
+    def plugins(self) -> List[PluginInfo]:
+        """Every loaded plugin, by name."""
+        return [_info(i) for i in self._native.plugins()]
+
+    def enabled_for(self, site: str, kind: PluginKind) -> List[str]:
+        """The loaded plugins of ``kind`` the manifest enables for ``site``."""
+        try:
+            return list(self._native.enabled_for(site, kind))
+        except _n.EmError as e:
+            raise_from_native(e)
+
+    def run_report_json(self, plugin: str, report: ActivityReport, site: str) -> str:
+        """:meth:`run_report`, the document as JSON text."""
+        try:
+            return self._native.run_report(plugin, report._native, site)
+        except _n.EmError as e:
+            raise_from_native(e)
+
+    def run_report(self, plugin: str, report: ActivityReport, site: str) -> Dict[str, Any]:
+        """Runs report plugin ``plugin`` on the masked tables of ``site`` in
+        ``report``; returns its document (``title``, ``sections`` of
+        paragraphs, tables and charts), checked and masked by the host."""
+        document: Dict[str, Any] = json.loads(self.run_report_json(plugin, report, site))
+        return document
+
+    def run_rules(
+        self,
+        plugin: str,
+        records: RecordsLike,
+        ruleset: Optional[Ruleset] = None,
+        registry: Optional[Registry] = None,
+    ) -> List[Finding]:
+        """Runs rules plugin ``plugin`` on a batch of visits (dicts, or JSON
+        text), checked first against ``ruleset`` and ``registry`` (the
+        shipped ones by default: invalid visits raise :class:`RecordError`);
+        returns its findings, each pointing at a visit by position."""
+        try:
+            found = self._native.run_rules(
+                plugin,
+                records_json(records),
+                ruleset._native if ruleset else None,
+                registry._native if registry else None,
+            )
+        except _n.EmError as e:
+            raise_from_native(e)
+        return [
+            Finding(
+                plugin=f.plugin, index=f.index, field=f.field, severity=f.severity, reason=f.reason
+            )
+            for f in found
+        ]

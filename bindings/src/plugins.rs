@@ -1,0 +1,414 @@
+//! The sites' WebAssembly plugins from Python: load a manifest, list and
+//! check the plugins, run a report plugin on a site of an activity report,
+//! run a rules plugin on visits.
+//!
+//! The host is `em-plugin-host`'s, with its sandbox and limits; this module
+//! only converts at the edge. A plugin's failure crosses as
+//! [`EmError::Plugin`] with the plugin's name and one word for what happened
+//! (`failure`), so that a script can tell a timeout from a tampered cache
+//! without reading sentences.
+
+use std::path::Path;
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use em_core::statistics::{Record, RecordKind, Visit};
+use em_plugin_host::{
+    HostConfig, HostError, ManifestError, PluginEntry, PluginError, PluginKind, SiteTables,
+};
+
+use crate::activity::ActivityReport;
+use crate::error::{EmError, Problem};
+use crate::json;
+use crate::records::{self, BATCH};
+use crate::registry::Registry;
+use crate::ruleset::Ruleset;
+
+/// One word for each way a plugin can fail, as Python sees it in
+/// `PluginError.failure`.
+fn failure_of(e: &PluginError) -> &'static str {
+    match e {
+        PluginError::Unknown { .. } => "unknown",
+        PluginError::Io { .. } => "io",
+        PluginError::HashMismatch { .. } => "hash_mismatch",
+        PluginError::Corrupt { .. } => "corrupt",
+        PluginError::Tampered { .. } => "tampered",
+        PluginError::Cache { .. } => "cache",
+        PluginError::InterfaceVersion { .. } => "interface_version",
+        PluginError::WrongWorld { .. } => "wrong_world",
+        PluginError::Description { .. } => "description",
+        PluginError::WrongKind { .. } => "wrong_kind",
+        PluginError::NotEnabled { .. } => "not_enabled",
+        PluginError::Trap { .. } => "trap",
+        PluginError::Forbidden { .. } => "forbidden",
+        PluginError::Timeout { .. } => "timeout",
+        PluginError::MemoryCap { .. } => "memory_cap",
+        PluginError::OutputTooLarge { .. } => "output_too_large",
+        PluginError::InvalidOutput { .. } => "invalid_output",
+        PluginError::Refused { .. } => "refused",
+        PluginError::Engine { .. } => "engine",
+    }
+}
+
+/// One plugin's failure, as a record (for the failures of a load, which
+/// are listed rather than raised).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PluginFailure {
+    /// The plugin's name.
+    pub plugin: String,
+    /// What happened, one word (see [`EmError::Plugin`]).
+    pub failure: String,
+    /// The moment it happened in, where known.
+    pub phase: Option<String>,
+    /// A sentence for people, naming the plugin.
+    pub message: String,
+    /// Every problem: one, or one per part of an invalid output.
+    pub problems: Vec<Problem>,
+}
+
+impl From<&PluginError> for PluginFailure {
+    fn from(e: &PluginError) -> Self {
+        let message = e.to_string();
+        let file = match e {
+            PluginError::Io { path, .. }
+            | PluginError::HashMismatch { path, .. }
+            | PluginError::Corrupt { path, .. }
+            | PluginError::Tampered { path, .. }
+            | PluginError::Cache { path, .. } => Some(path.display().to_string()),
+            _ => None,
+        };
+        let phase = match e {
+            PluginError::Trap { phase, .. }
+            | PluginError::Forbidden { phase, .. }
+            | PluginError::Timeout { phase, .. }
+            | PluginError::MemoryCap { phase, .. }
+            | PluginError::Engine { phase, .. } => Some(phase.to_string()),
+            _ => None,
+        };
+        let problems = match e {
+            PluginError::InvalidOutput { violations, .. } => violations
+                .iter()
+                .map(|v| Problem {
+                    path: Some(v.path.clone()),
+                    ..Problem::reason(v.reason.clone())
+                })
+                .collect(),
+            _ => vec![Problem {
+                file,
+                ..Problem::reason(message.clone())
+            }],
+        };
+        PluginFailure {
+            plugin: e.plugin().to_owned(),
+            failure: failure_of(e).to_owned(),
+            phase,
+            message,
+            problems,
+        }
+    }
+}
+
+impl From<PluginFailure> for EmError {
+    fn from(f: PluginFailure) -> Self {
+        EmError::Plugin {
+            message: f.message,
+            problems: f.problems,
+            plugin: Some(f.plugin),
+            failure: f.failure,
+            phase: f.phase,
+        }
+    }
+}
+
+impl From<PluginError> for EmError {
+    fn from(e: PluginError) -> Self {
+        PluginFailure::from(&e).into()
+    }
+}
+
+impl From<ManifestError> for EmError {
+    fn from(e: ManifestError) -> Self {
+        let problems = match &e {
+            ManifestError::Io { path, source } => vec![Problem {
+                file: Some(path.display().to_string()),
+                ..Problem::reason(source.to_string())
+            }],
+            ManifestError::Invalid { path, violations } => violations
+                .iter()
+                .map(|v| Problem {
+                    file: Some(path.display().to_string()),
+                    line: Some(v.line as u64),
+                    column: Some(v.column as u64),
+                    field: Some(v.field.clone()),
+                    ..Problem::reason(v.reason.clone())
+                })
+                .collect(),
+        };
+        EmError::Plugin {
+            message: e.to_string(),
+            problems,
+            plugin: None,
+            failure: "manifest".to_owned(),
+            phase: None,
+        }
+    }
+}
+
+impl From<HostError> for EmError {
+    fn from(e: HostError) -> Self {
+        EmError::Plugin {
+            message: e.to_string(),
+            problems: vec![Problem::reason(e.to_string())],
+            plugin: None,
+            failure: "host".to_owned(),
+            phase: None,
+        }
+    }
+}
+
+/// A loaded plugin: its manifest entry and what it says about itself.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PluginInfo {
+    /// Its name.
+    pub name: String,
+    /// `report` or `rules`.
+    pub kind: String,
+    /// Its own version.
+    pub version: String,
+    /// The interface version it was built for.
+    pub interface_version: String,
+    /// What it is for, in a sentence.
+    pub description: String,
+    /// The sites the manifest enables it for.
+    pub sites: Vec<String>,
+    /// The sites it says it serves; empty means any.
+    pub serves: Vec<String>,
+    /// The tables (report) or fields (rules) it reads.
+    pub needs: Vec<String>,
+    /// Its file.
+    pub file: String,
+    /// The SHA-256 the manifest pins it by, in hex.
+    pub sha256: String,
+    /// Its memory cap, in bytes.
+    pub memory_bytes: u64,
+    /// Its deadline per call, in milliseconds.
+    pub deadline_ms: u64,
+    /// The most it may return, in bytes.
+    pub output_bytes: u64,
+}
+
+fn info(entry: &PluginEntry, info: &em_plugin_host::PluginInfo) -> PluginInfo {
+    PluginInfo {
+        name: info.name.clone(),
+        kind: entry.kind.to_string(),
+        version: info.version.clone(),
+        interface_version: info.interface_version.clone(),
+        description: info.description.clone(),
+        sites: entry.sites.clone(),
+        serves: info.sites.clone(),
+        needs: info.needs.clone(),
+        file: entry.file.display().to_string(),
+        sha256: hex::encode(entry.sha256),
+        memory_bytes: entry.limits.memory_bytes,
+        deadline_ms: u64::try_from(entry.limits.deadline.as_millis()).unwrap_or(u64::MAX),
+        output_bytes: entry.limits.output_bytes,
+    }
+}
+
+/// What loading a manifest gave.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct LoadOutcome {
+    /// The plugins now loaded, by name.
+    pub loaded: Vec<String>,
+    /// One failure per plugin that did not load; the others did.
+    pub failed: Vec<PluginFailure>,
+}
+
+/// What a rules plugin says about one record of a batch.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Finding {
+    /// The plugin that said it.
+    pub plugin: String,
+    /// The record's position in the batch (0-based).
+    pub index: u64,
+    /// The field it is about.
+    pub field: String,
+    /// `error` (the record would be refused at import) or `warning`.
+    pub severity: String,
+    /// Why, in a sentence.
+    pub reason: String,
+}
+
+fn kind(text: &str) -> Result<PluginKind, EmError> {
+    match text {
+        "report" => Ok(PluginKind::Report),
+        "rules" => Ok(PluginKind::Rules),
+        other => Err(EmError::argument(
+            "kind",
+            format!("`{other}` is not a plugin kind (report, rules)"),
+        )),
+    }
+}
+
+/// The plugin host: plugins loaded from manifests, run in a sandbox.
+///
+/// Loading takes the host for itself; runs share it, so several Python
+/// threads can run plugins at once.
+#[derive(Debug, uniffi::Object)]
+pub struct PluginHost {
+    inner: RwLock<em_plugin_host::PluginHost>,
+}
+
+impl PluginHost {
+    fn read(&self) -> RwLockReadGuard<'_, em_plugin_host::PluginHost> {
+        // The host's state changes only inside `load`, which replaces a
+        // plugin in one step: a panic elsewhere leaves it usable.
+        self.inner.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, em_plugin_host::PluginHost> {
+        self.inner.write().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+#[uniffi::export]
+impl PluginHost {
+    /// A host whose compiled plugins are cached in `cache_dir` (none:
+    /// every plugin is compiled at each load).
+    #[uniffi::constructor]
+    pub fn new(cache_dir: Option<String>) -> Result<Arc<PluginHost>, EmError> {
+        let _span = tracing::info_span!("binding.plugin_host").entered();
+        let config = match cache_dir {
+            Some(dir) => HostConfig::with_cache(dir),
+            None => HostConfig::default(),
+        };
+        Ok(Arc::new(PluginHost {
+            inner: RwLock::new(em_plugin_host::PluginHost::new(config)?),
+        }))
+    }
+
+    /// Loads every plugin of the manifest at `path`. A manifest that cannot
+    /// be read or has problems is an error; a plugin that does not load is
+    /// listed in `failed` and the others load.
+    pub fn load_manifest(&self, path: String) -> Result<LoadOutcome, EmError> {
+        let _span = tracing::info_span!("binding.plugin_load_manifest").entered();
+        let outcome = self.write().load_manifest(Path::new(&path))?;
+        Ok(LoadOutcome {
+            loaded: outcome.loaded,
+            failed: outcome.failed.iter().map(PluginFailure::from).collect(),
+        })
+    }
+
+    /// Loads the manifest at `path` and returns its plugins; an error
+    /// listing every plugin that did not load, if one did not.
+    pub fn check_manifest(&self, path: String) -> Result<Vec<PluginInfo>, EmError> {
+        let outcome = self.load_manifest(path.clone())?;
+        if outcome.failed.is_empty() {
+            let host = self.read();
+            return Ok(host
+                .plugins()
+                .filter(|(entry, _)| outcome.loaded.contains(&entry.name))
+                .map(|(entry, i)| info(entry, i))
+                .collect());
+        }
+        let count = outcome.failed.len();
+        let mut failed = outcome.failed.into_iter();
+        let first = failed.next().expect("at least one failure");
+        let mut problems = first.problems.clone();
+        problems.extend(failed.flat_map(|f| f.problems));
+        Err(EmError::Plugin {
+            message: format!(
+                "{path}: {count} plugin(s) did not load (first: {})",
+                first.message
+            ),
+            problems,
+            plugin: Some(first.plugin),
+            failure: first.failure,
+            phase: first.phase,
+        })
+    }
+
+    /// The loaded plugins, by name.
+    pub fn plugins(&self) -> Vec<PluginInfo> {
+        self.read().plugins().map(|(e, i)| info(e, i)).collect()
+    }
+
+    /// The loaded plugins of `kind` (`report`, `rules`) enabled for `site`.
+    pub fn enabled_for(&self, site: String, kind: String) -> Result<Vec<String>, EmError> {
+        let kind = self::kind(&kind)?;
+        Ok(self
+            .read()
+            .enabled_for(&site, kind)
+            .into_iter()
+            .map(str::to_owned)
+            .collect())
+    }
+
+    /// Runs report plugin `plugin` on the masked tables of `site` in
+    /// `report` and returns its document as JSON (title, sections of text,
+    /// tables and charts), checked and masked by the host.
+    pub fn run_report(
+        &self,
+        plugin: String,
+        report: Arc<ActivityReport>,
+        site: String,
+    ) -> Result<String, EmError> {
+        let _span =
+            tracing::info_span!("binding.plugin_report", plugin = %plugin, site = %site).entered();
+        let tables = SiteTables::from_activity_report(&report.inner, &site).ok_or_else(|| {
+            EmError::not_found(
+                "site",
+                format!(
+                    "the report of {} has no part for `{site}`",
+                    report.inner.year
+                ),
+            )
+        })?;
+        let document = self.read().run_report(&plugin, &tables)?;
+        json::write(&document)
+    }
+
+    /// Runs rules plugin `plugin` on a batch of visits (JSON array or JSON
+    /// Lines), checked first against `ruleset` and `registry` (the shipped
+    /// ones when not given); returns its findings, each pointing at a visit
+    /// by its position in the batch.
+    pub fn run_rules(
+        &self,
+        plugin: String,
+        records: String,
+        ruleset: Option<Arc<Ruleset>>,
+        registry: Option<Arc<Registry>>,
+    ) -> Result<Vec<Finding>, EmError> {
+        let _span = tracing::info_span!("binding.plugin_rules", plugin = %plugin).entered();
+        let ruleset = ruleset.unwrap_or_else(Ruleset::shipped);
+        let registry = registry.unwrap_or_else(Registry::shipped);
+        let batch = records::parse_and_check(
+            ruleset.core(),
+            registry.core(),
+            RecordKind::Visit,
+            &records,
+            BATCH,
+        );
+        if !batch.problems.is_empty() {
+            return Err(records::records_error(BATCH, batch.problems));
+        }
+        let visits: Vec<Visit> = batch
+            .records
+            .into_iter()
+            .filter_map(|r| match r {
+                Record::Visit(v) => Some(v),
+                _ => None,
+            })
+            .collect();
+        let findings = self.read().run_rules(&plugin, &visits)?;
+        Ok(findings
+            .into_iter()
+            .map(|f| Finding {
+                plugin: f.plugin,
+                index: f.visit as u64,
+                field: f.field,
+                severity: f.severity.to_string(),
+                reason: f.reason,
+            })
+            .collect())
+    }
+}
