@@ -4,8 +4,12 @@
 //!   fresh instance included, the plugin compiled and cached: under 2 ms;
 //! - `load_cached_in_new_process`: a new process starts a host and loads
 //!   the cached plugin: under 50 ms;
-//! - `native/youth-report` beside `report_call/youth-report`: the same
-//!   report in native Rust; the plugin at most 3× slower.
+//! - `report_run/youth-report`: one site of a report run, where the plugin
+//!   keeps its instance from site to site, beside `native/youth-report`:
+//!   the same plugin code compiled natively and run by the SDK's test
+//!   harness (describe, the tables it needs, render, the document's
+//!   checks), with the conversions from and to the library's types; the
+//!   plugin at most 3× slower.
 //!
 //! The bench binary doubles as the child process of the second benchmark:
 //! started with `EM_PLUGIN_BENCH_CHILD` set to a manifest, it loads it and
@@ -26,12 +30,14 @@ use criterion::{Criterion, criterion_group};
 use em_core::report as core;
 use em_plugin_host::{HostConfig, PluginHost, SiteTables};
 use em_plugin_sdk::report as sdk;
-use em_plugin_sdk::report::ReportPlugin;
+use em_plugin_sdk::testing;
 
 const CHILD: &str = "EM_PLUGIN_BENCH_CHILD";
 
 /// What a native report does with the same input: convert the library's
-/// tables to the SDK's, render, and convert the document back.
+/// tables to the SDK's, run the plugin's code under the SDK's harness
+/// (which keeps the tables it needs and checks the document, as the host
+/// does), and convert the document back.
 fn native(tables: &SiteTables) -> core::Document {
     let date = |d: jiff::civil::Date| sdk::Date {
         year: d.year(),
@@ -80,7 +86,7 @@ fn native(tables: &SiteTables) -> core::Document {
             })
             .collect(),
     };
-    let doc = youth_report::YouthReport::render(input).expect("the sample renders");
+    let doc = testing::run_report::<youth_report::YouthReport>(input).expect("the sample renders");
     core::Document {
         title: doc.title,
         sections: doc
@@ -165,11 +171,21 @@ fn benches(c: &mut Criterion) {
     let mut host = common::host(dir.path());
     host.load_manifest(&manifest).unwrap();
     let tables = common::troyes();
+    // Same input, same work: both sides give the same document.
+    assert_eq!(
+        host.run_report("youth-report", &tables).unwrap(),
+        native(&tables)
+    );
 
     let mut group = c.benchmark_group("plugins");
     group.bench_function("report_call/youth-report", |b| {
         b.iter(|| host.run_report("youth-report", &tables).unwrap())
     });
+    let mut run = host.report_run();
+    group.bench_function("report_run/youth-report", |b| {
+        b.iter(|| run.run_report("youth-report", &tables).unwrap())
+    });
+    drop(run);
     group.bench_function("native/youth-report", |b| b.iter(|| native(&tables)));
     group.sample_size(20);
     group.measurement_time(Duration::from_secs(10));

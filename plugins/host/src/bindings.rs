@@ -24,6 +24,7 @@ wasmtime::component::bindgen!({
 });
 
 pub use espaces_metiers::plugin::types as wit;
+pub use exports::espaces_metiers::plugin::reporter::Guest as Reporter;
 pub use exports::espaces_metiers::plugin::reporter::GuestIndices as ReporterIndices;
 pub use exports::espaces_metiers::plugin::validator::GuestIndices as ValidatorIndices;
 

@@ -1,5 +1,6 @@
 //! [`PluginHost`]: loads the plugins of a manifest and runs them, one fresh
-//! sandboxed instance per call.
+//! sandboxed instance per call, or one per plugin for the successive sites
+//! of a [`ReportRun`].
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -14,7 +15,7 @@ use wasmtime::component::{Component, InstancePre, Linker};
 use wasmtime::{Engine, Store, Trap};
 
 use crate::bindings::{
-    INTERFACE_VERSION, REPORTER, ReporterIndices, VALIDATOR, ValidatorIndices, wit,
+    INTERFACE_VERSION, REPORTER, Reporter, ReporterIndices, VALIDATOR, ValidatorIndices, wit,
 };
 use crate::cache::{CodeCache, Lookup};
 use crate::config::{HostConfig, Limits};
@@ -24,7 +25,8 @@ use crate::error::{HostError, Phase, PluginError};
 use crate::findings::{Finding, findings_from_plugin};
 use crate::manifest::{Manifest, ManifestError, PluginEntry, PluginKind};
 use crate::sandbox::{
-    ForbiddenImport, MemoryLimiter, StoreState, Ticker, deadline_ticks, deny_imports,
+    Deterministic, ForbiddenImport, MemoryLimiter, Oversized, StoreState, Ticker, deadline_ticks,
+    deny_imports,
 };
 
 /// What a plugin says about itself, checked against its manifest entry.
@@ -89,6 +91,71 @@ impl std::fmt::Debug for Loaded {
             .field("entry", &self.entry)
             .field("info", &self.info)
             .finish_non_exhaustive()
+    }
+}
+
+/// A report plugin's instance with its store, kept between the sites of a
+/// [`ReportRun`].
+struct Warm {
+    store: Store<StoreState>,
+    guest: Reporter,
+}
+
+impl Warm {
+    /// Makes a kept instance ready for its next call: a full deadline, and
+    /// no memory refusal left over from the previous one.
+    fn ready(&mut self, limits: &Limits, tick: Duration) {
+        self.store.data_mut().limiter.refused = None;
+        self.store
+            .set_epoch_deadline(deadline_ticks(limits.deadline, tick));
+    }
+
+    fn render(
+        &mut self,
+        loaded: &Loaded,
+        input: &wit::SiteTables,
+    ) -> Result<Result<wit::Document, String>, PluginError> {
+        self.guest
+            .call_render(&mut self.store, input)
+            .map_err(|e| classify(e, &self.store, loaded, Phase::Render))
+    }
+}
+
+/// The report plugins of one report run: each plugin keeps one instance
+/// for the successive sites it is called on, which saves the cost of a new
+/// instance per site (most of a call's time for a small report).
+///
+/// What a plugin keeps in memory from one site to the next is its own
+/// business and stays inside the run: it is only ever given the masked
+/// aggregates that the published report shows anyway, it is called only
+/// for its own sites, and its output is checked and masked as after a
+/// fresh start. A call that traps, times out or hits the memory cap drops
+/// the instance, and the next site gets a fresh one; the instances go
+/// when the run is dropped. For a call that shares nothing with any
+/// other, use [`PluginHost::run_report`].
+pub struct ReportRun<'h> {
+    host: &'h PluginHost,
+    warm: BTreeMap<String, Warm>,
+}
+
+impl std::fmt::Debug for ReportRun<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReportRun")
+            .field("warm", &self.warm.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ReportRun<'_> {
+    /// Runs report plugin `plugin` on one site's tables, as
+    /// [`PluginHost::run_report`] does, in the plugin's instance of this
+    /// run.
+    pub fn run_report(
+        &mut self,
+        plugin: &str,
+        tables: &SiteTables,
+    ) -> Result<core::Document, PluginError> {
+        self.host.report(plugin, tables, Some(&mut self.warm))
     }
 }
 
@@ -256,11 +323,51 @@ impl PluginHost {
     }
 
     /// Runs report plugin `plugin` on one site's tables and returns its
-    /// document, checked, with small counts masked.
+    /// document, checked, with small counts masked. The plugin runs in an
+    /// instance of its own, dropped when the call returns; to run plugins
+    /// over the sites of a report, [`PluginHost::report_run`] is faster.
     pub fn run_report(
         &self,
         plugin: &str,
         tables: &SiteTables,
+    ) -> Result<core::Document, PluginError> {
+        self.report(plugin, tables, None)
+    }
+
+    /// Starts a report run: the plugins it calls keep their instance from
+    /// one site to the next, until the run is dropped or a call fails.
+    ///
+    /// ```no_run
+    /// # fn sites() -> Vec<em_plugin_host::SiteTables> { Vec::new() }
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use em_plugin_host::{HostConfig, PluginHost, PluginKind};
+    /// let mut host = PluginHost::new(HostConfig::with_cache("target/plugin-cache"))?;
+    /// host.load_manifest("plugins.toml".as_ref())?;
+    /// let mut run = host.report_run();
+    /// for tables in sites() {
+    ///     for plugin in host.enabled_for(&tables.site, PluginKind::Report) {
+    ///         match run.run_report(plugin, &tables) {
+    ///             Ok(document) => println!("{}", document.title),
+    ///             Err(error) => eprintln!("{error}"),
+    ///         }
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn report_run(&self) -> ReportRun<'_> {
+        ReportRun {
+            host: self,
+            warm: BTreeMap::new(),
+        }
+    }
+
+    /// One report-plugin call, in a fresh instance or, within a run, in the
+    /// plugin's instance kept in `warm`.
+    fn report(
+        &self,
+        plugin: &str,
+        tables: &SiteTables,
+        warm: Option<&mut BTreeMap<String, Warm>>,
     ) -> Result<core::Document, PluginError> {
         let span = info_span!("plugin_report", plugin = %plugin, site = %tables.site);
         let _guard = span.enter();
@@ -271,9 +378,6 @@ impl PluginHost {
                 site: tables.site.clone(),
             });
         }
-        let Exports::Reporter(indices) = &loaded.exports else {
-            unreachable!("a report plugin is loaded with reporter exports");
-        };
         // A plugin sees only the tables it declared, when it declared some.
         let needed =
             |t: &&core::Table| loaded.info.needs.is_empty() || loaded.info.needs.contains(&t.id);
@@ -289,17 +393,32 @@ impl PluginHost {
                 .collect(),
         };
         let started = Instant::now();
-        let mut store = self.store(&loaded.entry.limits);
-        let result = loaded
-            .pre
-            .instantiate(&mut store)
-            .map_err(|e| classify(e, &store, loaded, Phase::Instantiation))
-            .and_then(|instance| {
-                indices
-                    .load(&mut store, &instance)
-                    .and_then(|guest| guest.call_render(&mut store, &input))
-                    .map_err(|e| classify(e, &store, loaded, Phase::Render))
-            });
+        let result = match warm {
+            None => self
+                .reporter(loaded)
+                .and_then(|mut instance| instance.render(loaded, &input)),
+            Some(warm) => {
+                let reused = warm.remove(plugin);
+                debug!(reused = reused.is_some(), "report run instance");
+                let instance = match reused {
+                    Some(mut instance) => {
+                        instance.ready(&loaded.entry.limits, self.config.tick);
+                        Ok(instance)
+                    }
+                    None => self.reporter(loaded),
+                };
+                instance.and_then(|mut instance| {
+                    let result = instance.render(loaded, &input);
+                    // Only an instance that returned normally is kept: after
+                    // a trap, a timeout or a refused growth its memory may be
+                    // half-written, so the next site gets a fresh one.
+                    if result.is_ok() {
+                        warm.insert(plugin.to_owned(), instance);
+                    }
+                    result
+                })
+            }
+        };
         debug!(
             elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
             "plugin call returned"
@@ -310,6 +429,20 @@ impl PluginHost {
             small_count_threshold: tables.small_count_threshold,
         };
         document_from_plugin(doc, &rules).map_err(|e| output_error(plugin, e))
+    }
+
+    /// A new instance of report plugin `loaded`, its deadline running.
+    fn reporter(&self, loaded: &Loaded) -> Result<Warm, PluginError> {
+        let Exports::Reporter(indices) = &loaded.exports else {
+            unreachable!("a report plugin is loaded with reporter exports");
+        };
+        let mut store = self.store(&loaded.entry.limits);
+        let guest = loaded
+            .pre
+            .instantiate(&mut store)
+            .and_then(|instance| indices.load(&mut store, &instance))
+            .map_err(|e| classify(e, &store, loaded, Phase::Instantiation))?;
+        Ok(Warm { store, guest })
     }
 
     /// Runs rules plugin `plugin` on a batch of visits and returns its
@@ -385,6 +518,7 @@ impl PluginHost {
                     cap: limits.memory_bytes,
                     refused: None,
                 },
+                random: Deterministic::default(),
             },
         );
         store.limiter(|state| &mut state.limiter);
@@ -613,6 +747,13 @@ fn classify(
             plugin,
             phase,
             import: import.clone(),
+        };
+    }
+    if let Some(oversized) = error.downcast_ref::<Oversized>() {
+        return PluginError::Trap {
+            plugin,
+            phase,
+            message: oversized.to_string(),
         };
     }
     match error.downcast_ref::<Trap>() {

@@ -1,5 +1,5 @@
 //! What keeps a plugin in its box: the memory cap, the wall-clock deadline,
-//! and the imports it is denied.
+//! the imports it is denied, and the few it gets in a deterministic form.
 //!
 //! Each call gets a fresh store whose [`StoreState`] carries the memory
 //! limiter, so no state survives between calls or leaks between sites.
@@ -13,14 +13,75 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use wasmtime::component::types::ComponentItem;
-use wasmtime::component::{Component, Linker, LinkerInstance, ResourceType};
+use wasmtime::component::{Component, ComponentType, Linker, LinkerInstance, Lower, ResourceType};
 use wasmtime::{Engine, ResourceLimiter};
 
 /// The data of one plugin call's store.
 #[derive(Debug)]
 pub(crate) struct StoreState {
     pub(crate) limiter: MemoryLimiter,
+    /// The generator behind `wasi:random`, started anew with each store.
+    pub(crate) random: Deterministic,
 }
+
+/// The numbers a plugin gets from `wasi:random`: a fixed sequence
+/// (SplitMix64 from a constant seed), the same in every fresh instance.
+///
+/// Language runtimes ask for random bytes before running any of the
+/// plugin's code (CPython seeds its string hashing with them), so a plugin
+/// that got none could not start. A plugin has no secret to keep: it sees
+/// published aggregates and returns a document that is checked. A fixed
+/// sequence keeps its output a function of its input alone, so that the
+/// same report comes out twice the same.
+#[derive(Debug, Clone)]
+pub(crate) struct Deterministic(u64);
+
+impl Default for Deterministic {
+    fn default() -> Self {
+        // Any constant would do; this one spells "espaces-".
+        Deterministic(0x6573_7061_6365_732d)
+    }
+}
+
+impl Deterministic {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn bytes(&mut self, len: usize) -> Vec<u8> {
+        let mut out = Vec::with_capacity(len);
+        while out.len() < len {
+            let word = self.next_u64().to_le_bytes();
+            let take = word.len().min(len - out.len());
+            out.extend_from_slice(&word[..take]);
+        }
+        out
+    }
+}
+
+/// The time a plugin reads from `wasi:clocks`: wall clock and monotonic
+/// clock both stand still at zero (1970-01-01T00:00:00Z), so that nothing
+/// in a report depends on when it was drawn; the period a report covers is
+/// in its input.
+#[derive(Debug, Clone, Copy, ComponentType, Lower)]
+#[component(record)]
+struct Datetime {
+    seconds: u64,
+    nanoseconds: u32,
+}
+
+const FROZEN: Datetime = Datetime {
+    seconds: 0,
+    nanoseconds: 0,
+};
+
+/// The resolution the frozen clocks report: one second, the coarsest that
+/// still reads as a clock to the runtimes that check it.
+const FROZEN_RESOLUTION_NS: u64 = 1_000_000_000;
 
 /// Refuses memory and tables past the plugin's cap, and remembers that it
 /// did, so that the trap that follows is reported as what it is.
@@ -84,19 +145,33 @@ impl ResourceLimiter for MemoryLimiter {
 #[error("`{0}` is not given to plugins")]
 pub(crate) struct ForbiddenImport(pub(crate) String);
 
+/// The error a plugin gets when it asks a given import for more than it
+/// could hold.
+#[derive(Debug, thiserror::Error)]
+#[error("it asked `{import}` for {asked} bytes, more than its memory cap of {cap}")]
+pub(crate) struct Oversized {
+    pub(crate) import: &'static str,
+    pub(crate) asked: u64,
+    pub(crate) cap: u64,
+}
+
 /// Defines every import of `component` as a function that fails with
-/// [`ForbiddenImport`], except `wasi:cli/environment`, which gets an empty
-/// environment, no arguments and no working directory.
+/// [`ForbiddenImport`], except the few given in a form that tells nothing
+/// about the machine and does not change from one run to the next:
+///
+/// - `wasi:cli/environment`: an empty environment, no arguments and no
+///   working directory;
+/// - `wasi:random/random`, `wasi:random/insecure` and
+///   `wasi:random/insecure-seed`: the fixed sequence of [`Deterministic`];
+/// - `now` and `resolution` of `wasi:clocks/wall-clock` and
+///   `wasi:clocks/monotonic-clock`: clocks frozen at zero (see
+///   [`FROZEN`]); waiting on a clock is denied.
 ///
 /// Components built for `wasm32-wasip2` import parts of WASI (stdio,
 /// environment, clocks, files) whether or not the plugin uses them, so
 /// refusing them at load would refuse every plugin; denying them at call
-/// time gives no plugin a file, a socket or a clock, and names what it
-/// tried.
-///
-/// FIXME: CPython components (componentize-py) ask for `wasi:random` at
-/// start-up and are refused; running them needs a deterministic shim for
-/// randomness and clocks.
+/// time gives no plugin a file, a socket or a real clock, and names what
+/// it tried.
 pub(crate) fn deny_imports(
     engine: &Engine,
     linker: &mut Linker<StoreState>,
@@ -135,7 +210,11 @@ fn deny_item(
                 _ => deny_func(linker, name, parent)?,
             }
         }
-        ComponentItem::ComponentFunc(_) => deny_func(linker, name, parent)?,
+        ComponentItem::ComponentFunc(_) => match parent {
+            Some(p) if !give_func(linker, name, p)? => deny_func(linker, name, parent)?,
+            Some(_) => {}
+            None => deny_func(linker, name, parent)?,
+        },
         ComponentItem::ComponentInstance(instance) => {
             let mut inner = linker.instance(name)?;
             for (export, item) in instance.exports(engine) {
@@ -153,6 +232,70 @@ fn deny_item(
         _ => {}
     }
     Ok(())
+}
+
+/// Defines function `name` of WASI interface `interface` when plugins are
+/// given it (see [`deny_imports`]); false when they are not.
+fn give_func(
+    linker: &mut LinkerInstance<'_, StoreState>,
+    name: &str,
+    interface: &str,
+) -> wasmtime::Result<bool> {
+    let interface = interface.split_once('@').map_or(interface, |(i, _)| i);
+    match (interface, name) {
+        ("wasi:random/random", "get-random-bytes")
+        | ("wasi:random/insecure", "get-insecure-random-bytes") => {
+            linker.func_wrap(name, |mut store, (len,): (u64,)| {
+                let state = store.data_mut();
+                // The bytes are made here before the plugin can refuse
+                // them, so a plugin asking for more than it may hold is
+                // stopped before the host allocates them.
+                let cap = state.limiter.cap;
+                let Ok(wanted) = usize::try_from(len)
+                    .map_err(drop)
+                    .and_then(|n| if len <= cap { Ok(n) } else { Err(()) })
+                else {
+                    return Err(wasmtime::Error::new(Oversized {
+                        import: "wasi:random",
+                        asked: len,
+                        cap,
+                    }));
+                };
+                Ok((state.random.bytes(wanted),))
+            })?;
+        }
+        ("wasi:random/random", "get-random-u64")
+        | ("wasi:random/insecure", "get-insecure-random-u64") => {
+            linker.func_wrap(name, |mut store, (): ()| {
+                Ok((store.data_mut().random.next_u64(),))
+            })?;
+        }
+        ("wasi:random/insecure-seed", "insecure-seed") => {
+            linker.func_wrap(name, |mut store, (): ()| {
+                let random = &mut store.data_mut().random;
+                Ok(((random.next_u64(), random.next_u64()),))
+            })?;
+        }
+        ("wasi:clocks/wall-clock", "now") => {
+            linker.func_wrap(name, |_, (): ()| Ok((FROZEN,)))?;
+        }
+        ("wasi:clocks/wall-clock", "resolution") => {
+            linker.func_wrap(name, |_, (): ()| {
+                Ok((Datetime {
+                    seconds: FROZEN_RESOLUTION_NS / 1_000_000_000,
+                    nanoseconds: 0,
+                },))
+            })?;
+        }
+        ("wasi:clocks/monotonic-clock", "now") => {
+            linker.func_wrap(name, |_, (): ()| Ok((0u64,)))?;
+        }
+        ("wasi:clocks/monotonic-clock", "resolution") => {
+            linker.func_wrap(name, |_, (): ()| Ok((FROZEN_RESOLUTION_NS,)))?;
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
 }
 
 fn deny_func(

@@ -205,3 +205,44 @@ fn a_second_host_loads_the_compiled_plugin_from_the_cache() {
     assert!(second.run_report("youth-report", &troyes()).is_ok());
     assert_eq!(artifacts(), 1);
 }
+
+#[test]
+fn a_report_run_gives_each_site_what_a_fresh_call_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    let plugin = Plugin {
+        sites: &["troyes", "sedan"],
+        ..Plugin::report("youth-report", wasm("youth_report"))
+    };
+    let manifest = install(dir.path(), &[plugin]);
+    let mut host = host(dir.path());
+    host.load_manifest(&manifest).unwrap();
+    let troyes = troyes();
+    let mut sedan = troyes.clone();
+    sedan.site = "sedan".to_owned();
+    for table in &mut sedan.tables {
+        for row in &mut table.rows {
+            for cell in &mut row.cells {
+                if let Cell::Count(n) = cell {
+                    *n += 7;
+                }
+            }
+        }
+    }
+    let mut run = host.report_run();
+    // Sites in turn, each twice, in the instance the run keeps: what one
+    // site leaves in memory must not show in the next one's document.
+    for tables in [&troyes, &sedan, &troyes, &sedan] {
+        let kept = run.run_report("youth-report", tables).unwrap();
+        let fresh = host.run_report("youth-report", tables).unwrap();
+        assert_eq!(kept, fresh, "{}", tables.site);
+    }
+    let err = run.run_report("youth-report", &{
+        let mut other = troyes.clone();
+        other.site = "reims".to_owned();
+        other
+    });
+    assert!(
+        matches!(err, Err(PluginError::NotEnabled { .. })),
+        "{err:?}"
+    );
+}

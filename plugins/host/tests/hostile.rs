@@ -294,3 +294,55 @@ fn the_report_is_complete_beside_every_hostile_plugin() {
     // The good plugin still runs after all of that.
     assert!(host.run_report("youth-report", &tables).is_ok());
 }
+
+#[test]
+fn a_report_run_drops_an_instance_that_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    let limits = "deadline_ms = 200\nmemory_mib = 16";
+    let plugins = [
+        Plugin::report("youth-report", wasm("youth_report")),
+        Plugin {
+            extra: limits,
+            ..Plugin::report("hostile-loop", wasm("hostile_loop"))
+        },
+        Plugin {
+            extra: limits,
+            ..Plugin::report("hostile-memory", wasm("hostile_memory"))
+        },
+        Plugin::report("hostile-trap", wasm("hostile_trap")),
+    ];
+    let manifest = install(dir.path(), &plugins);
+    let mut host = host(dir.path());
+    assert!(host.load_manifest(&manifest).unwrap().failed.is_empty());
+    let tables = troyes();
+    let mut run = host.report_run();
+    // Twice each: a kept instance that had trapped would fail the second
+    // time with another error (or none), and a memory refusal or a spent
+    // deadline left over would misname it.
+    for _ in 0..2 {
+        for (plugin, expected) in [
+            ("hostile-loop", "Timeout"),
+            ("hostile-memory", "MemoryCap"),
+            ("hostile-trap", "Trap"),
+        ] {
+            let err = run.run_report(plugin, &tables).unwrap_err();
+            let kind = match &err {
+                PluginError::Timeout {
+                    phase: Phase::Render,
+                    ..
+                } => "Timeout",
+                PluginError::MemoryCap {
+                    phase: Phase::Render,
+                    ..
+                } => "MemoryCap",
+                PluginError::Trap {
+                    phase: Phase::Render,
+                    ..
+                } => "Trap",
+                _ => "other",
+            };
+            assert_eq!(kind, expected, "{plugin}: {err:?}");
+        }
+        assert!(run.run_report("youth-report", &tables).is_ok());
+    }
+}

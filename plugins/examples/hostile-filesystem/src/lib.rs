@@ -1,5 +1,6 @@
-//! Test plugin: tries to read a file and the clock. The host gives plugins
-//! neither, and must say which import was refused.
+//! Test plugin: reads the clock, then tries to read a file. The host gives
+//! plugins a clock frozen at zero and no file, and must say which import
+//! was refused.
 
 use em_plugin_sdk::report::{self, Document, PluginInfo, ReportPlugin, Section, SiteTables};
 
