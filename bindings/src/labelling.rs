@@ -6,8 +6,10 @@ use std::sync::Arc;
 
 use em_labelling::applications::{Applications, ServiceError};
 use em_labelling::{
-    ApplicationErrors, CandidacyCommand, CheckError, Command, Context, Format, LabellingRules, Role,
+    ApplicationErrors, CandidacyCommand, CheckError, Command, Context, Evaluation, Format,
+    LabellingRules, Role,
 };
+use em_territory::{Territory, TerritoryRuleset};
 use serde::Serialize;
 
 use crate::convert;
@@ -78,15 +80,31 @@ fn parse_format(format: &str) -> Result<Format, EmError> {
         .ok_or_else(|| EmError::argument("format", format!("`{format}` is not `toml` or `json`")))
 }
 
-/// The labelling rules of a ruleset.
+/// The labelling rules of a ruleset, with the territory the derived facts
+/// (catchment overlap) are computed in.
 #[derive(Debug, uniffi::Object)]
 pub struct Labelling {
     rules: LabellingRules,
+    territory: Territory,
+    territory_rules: TerritoryRuleset,
 }
 
 impl Labelling {
     fn rules_of(ruleset: &Ruleset) -> Result<LabellingRules, EmError> {
         Ok(LabellingRules::from_ruleset(ruleset.core())?)
+    }
+
+    /// Judges an application with its derived facts, as `em label check`.
+    fn check(&self, text: &str, format: Format, file: &str) -> Result<Evaluation, EmError> {
+        em_labelling::territory::check_application(
+            &self.rules,
+            &self.territory,
+            &self.territory_rules,
+            text,
+            format,
+        )
+        .map(|(evaluation, _)| evaluation)
+        .map_err(|e| check_error(file, e))
     }
 }
 
@@ -96,8 +114,17 @@ impl Labelling {
     #[uniffi::constructor]
     pub fn new(ruleset: Option<Arc<Ruleset>>) -> Result<Arc<Labelling>, EmError> {
         let ruleset = ruleset.unwrap_or_else(Ruleset::shipped);
+        // FIXME: the derived facts use the shipped registry's communes and
+        // sites; taking a registry here would change the Python signature.
+        let territory = Territory::from_registry(&em_core::Registry::champagne_ardenne())
+            .map_err(|e| EmError::Territory {
+                message: e.to_string(),
+                problems: vec![Problem::reason(e.to_string())],
+            })?;
         Ok(Arc::new(Labelling {
             rules: Labelling::rules_of(&ruleset)?,
+            territory,
+            territory_rules: TerritoryRuleset::from_ruleset(ruleset.core())?,
         }))
     }
 
@@ -113,8 +140,7 @@ impl Labelling {
         let _span = tracing::info_span!("binding.check_application").entered();
         let file = file_name.unwrap_or_else(|| format!("<application.{format}>"));
         let format = parse_format(&format)?;
-        let evaluation = em_labelling::check_application(&self.rules, &text, format)
-            .map_err(|e| check_error(&file, e))?;
+        let evaluation = self.check(&text, format, &file)?;
         json::write(&evaluation)
     }
 
@@ -122,9 +148,7 @@ impl Labelling {
     pub fn explain_application(&self, text: String, format: String) -> Result<String, EmError> {
         let file = format!("<application.{format}>");
         let format = parse_format(&format)?;
-        em_labelling::check_application(&self.rules, &text, format)
-            .map(|e| e.to_text())
-            .map_err(|e| check_error(&file, e))
+        self.check(&text, format, &file).map(|e| e.to_text())
     }
 }
 

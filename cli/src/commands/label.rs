@@ -5,12 +5,12 @@
 
 use std::path::Path;
 
-use em_core::Ruleset;
+use em_core::{Registry, Ruleset};
 use em_labelling::applications::Applications;
 use em_labelling::{
     Command, Context, Decision, Format, LabellingRules, Opinion, OpinionKind, Role,
-    check_application,
 };
+use em_territory::{Territory, TerritoryRuleset};
 
 use crate::args::{LabelAction, LabelArgs, LabelCommand};
 use crate::error::CliError;
@@ -97,12 +97,27 @@ pub fn run(args: &LabelArgs) -> Result<(), CliError> {
             json: as_json,
         } => {
             let (text, format) = read_application(file)?;
-            let evaluation = check_application(&rules, &text, format)
-                .map_err(|e| CliError::Input(format!("{}: {e}", file.display())))?;
+            // The site's place in the territory gives the derived facts
+            // (catchment overlap) that the specification judges.
+            let territory = Territory::from_registry(&Registry::champagne_ardenne())
+                .map_err(|e| CliError::Input(e.to_string()))?;
+            let territory_ruleset = TerritoryRuleset::from_ruleset(&ruleset)
+                .map_err(|e| CliError::Input(e.to_string()))?;
+            let (evaluation, overlap) = em_labelling::territory::check_application(
+                &rules,
+                &territory,
+                &territory_ruleset,
+                &text,
+                format,
+            )
+            .map_err(|e| CliError::Input(format!("{}: {e}", file.display())))?;
             if *as_json {
                 return json(&evaluation);
             }
             say(&evaluation.summary);
+            if let Some(overlap) = &overlap {
+                say(format_args!("  {}", overlap.explanation));
+            }
             // The criteria are read through the evaluation's published JSON
             // form, which the labelling crate pins with golden files.
             let value =

@@ -23,7 +23,10 @@
 //!   life and its label's;
 //! - [`recruitment`]: a CTEM candidate before the recruitment committee;
 //! - `applications` (feature `store`, on by default): the edge that keeps
-//!   applications and candidacies in the store's hash-chained journal.
+//!   applications and candidacies in the store's hash-chained journal;
+//! - `territory` (feature `territory`, on by default): the facts derived
+//!   from the site's commune (its catchment overlap), and
+//!   `territory::check_application` which judges a file with them.
 //!
 //! # The `em label` subcommands through the API
 //!
@@ -70,6 +73,8 @@ pub mod lifecycle;
 pub mod recruitment;
 pub mod roles;
 pub mod specification;
+#[cfg(feature = "territory")]
+pub mod territory;
 
 pub use application::{
     ApplicationDocument, ApplicationError, ApplicationErrors, CheckError, Facts, Format,
