@@ -217,7 +217,10 @@ pub fn decide(
             ));
         }
     }
-    if recommendation.status == RecommendationStatus::Infeasible && decisions.is_empty() {
+    if recommendation.status != RecommendationStatus::Optimal
+        && recommendation.kept.is_empty()
+        && decisions.is_empty()
+    {
         problems.push(InputProblem::new(
             "decisions",
             "no plan meets every rule: the committee has to decide each proposal it keeps",

@@ -19,7 +19,9 @@ pub(super) fn conflicting_rules(model: &Model, active: &[ArbitrationRule]) -> Ve
     candidates.reverse();
     for rule in candidates {
         let without: Vec<ArbitrationRule> = kept.iter().copied().filter(|r| *r != rule).collect();
-        if solver::solve(&model.problem(&without)).is_none() {
+        // A search that stops unproven keeps the rule: the conflict named
+        // may then be larger than the smallest, never wrong.
+        if solver::solve(&model.problem(&without)) == solver::Outcome::Infeasible {
             kept = without;
         }
     }

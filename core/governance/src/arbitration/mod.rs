@@ -26,8 +26,11 @@
 //! meet them all, the recommendation names a smallest set of rules that
 //! conflict (see [`diagnose`]).
 
+mod cuts;
 mod diagnose;
 mod explain;
+mod lp;
+mod relaxation;
 pub mod solver;
 
 use serde::{Deserialize, Serialize};
@@ -108,6 +111,10 @@ pub enum RecommendationStatus {
     Optimal,
     /// No plan meets every rule; see `conflicts`.
     Infeasible,
+    /// The search stopped at its limit of nodes: the plan, if any, meets
+    /// every rule but is not proven optimal. Not met on the instances the
+    /// tests draw; possible on adversarial ones.
+    Unproven,
 }
 
 /// The recommendation for one site and year.
@@ -315,10 +322,36 @@ pub fn arbitrate(
     let all = model.all_rules();
     let problem = model.problem(&all);
     let recommendation = match solver::solve(&problem) {
-        Some(solution) => explain::optimal(&model, roadmap.year, site, &solution),
-        None => {
+        solver::Outcome::Optimal(solution) => {
+            explain::optimal(&model, roadmap.year, site, &solution)
+        }
+        solver::Outcome::Infeasible => {
             let conflicts = diagnose::conflicting_rules(&model, &all);
             explain::infeasible(&model, roadmap.year, site, &conflicts)
+        }
+        solver::Outcome::Stopped(found) => {
+            tracing::warn!(
+                site,
+                nodes = solver::MAX_NODES,
+                "arbitration search stopped unproven"
+            );
+            let mut recommendation = match &found {
+                Some(solution) => explain::optimal(&model, roadmap.year, site, solution),
+                None => explain::infeasible(&model, roadmap.year, site, &[]),
+            };
+            recommendation.status = RecommendationStatus::Unproven;
+            recommendation.explanation = match found {
+                Some(_) => format!(
+                    "The search stopped after {} nodes without proving this plan optimal: it is the best plan found, meeting every rule, value {}.",
+                    solver::MAX_NODES,
+                    recommendation.value
+                ),
+                None => format!(
+                    "The search stopped after {} nodes without finding a plan that meets every rule, nor proving that none exists.",
+                    solver::MAX_NODES
+                ),
+            };
+            recommendation
         }
     };
     tracing::info!(

@@ -12,29 +12,46 @@
 //! only the bound is computed in floating point, with a margin that keeps it
 //! an upper bound.
 //!
-//! - **Order.** Items are branched on in decreasing value per unit of cost
-//!   (cross-multiplied, exact), ties by index, always trying "keep" before
-//!   "drop". Leaves are therefore met in decreasing lexicographic order of
-//!   their keep-vectors read in that order, which is what makes the
-//!   tie-break below cheap: a later leaf never wins a tie.
-//! - **Tie-break.** Among optimal selections, the one with the least cost;
-//!   among those, the one that, at the first item (in the order above) where
-//!   two differ, keeps it.
 //! - **Bound.** A Lagrangian relaxation: every row and cover is moved to the
-//!   objective with multipliers λ ≥ 0 found once at the root by subgradient
-//!   steps, the budget row is kept, and the relaxed problem is a fractional
-//!   knapsack solved greedily (Dantzig's bound). Any λ ≥ 0 gives an upper
-//!   bound, so a poor λ slows the search but never makes it wrong. Since
-//!   values are non-negative, a bound below zero proves a subtree infeasible.
+//!   objective with multipliers λ ≥ 0, the budget row is kept, and the
+//!   relaxed problem is a fractional knapsack solved greedily (Dantzig's
+//!   bound). The multipliers are the dual values of the node's linear
+//!   relaxation (see `relaxation` and `lp`), solved again wherever the
+//!   inherited ones do not prune, which makes each bound as tight as the
+//!   linear relaxation; any λ ≥ 0 gives an upper bound, so a poor λ slows
+//!   the search but never makes it wrong. Since values are non-negative, a
+//!   bound below zero proves a subtree infeasible.
 //! - **Feasibility.** At each branch, every row is checked against the
 //!   smallest left-hand side the undecided items could still reach, and the
 //!   cheapest way to satisfy the uncovered covers (a table over subsets of
-//!   covers, built once) must fit in the budget left.
-//! - **Ties in the search.** A subtree is explored only if it could beat the
-//!   incumbent on value, or equal its value at a strictly smaller cost
-//!   (bounded below by a fractional cover of the missing value).
+//!   covers) must fit in the budget left.
+//! - **Cuts.** Before the search, extended cover inequalities of the
+//!   budget and of the rows with non-negative coefficients that the root
+//!   relaxation breaks are added as rows (see `cuts`); they remove no 0-1
+//!   plan and tighten every bound.
+//! - **Tie-break.** Among optimal selections, the one with the least cost;
+//!   among those, the one that, at the first item where two differ — items
+//!   read by value per unit of cost, highest first, then by index — keeps
+//!   it. A first search, branching on the item the node's relaxation leaves
+//!   most fractional, finds the best value and its least cost; a second
+//!   one, in the tie-break's order with "keep" tried first, meets the leaves
+//!   in the tie-break's order and stops at the first plan with that value
+//!   and cost.
+//! - **Pruning.** A subtree is explored only if its bound could beat the
+//!   incumbent's value, or equal it at a strictly smaller cost (the cost of
+//!   reaching a value is bounded below by a fractional cover by value per
+//!   cost).
+//! - **Limit.** A search stops after [`MAX_NODES`] nodes and says so; the
+//!   answer is then not proven. FIXME: with five orientations each limited
+//!   to under about 45 % of the envelope, some instances of 150 or more
+//!   proposals reach the limit; stronger cuts (lifted covers, cuts on the
+//!   co-funding row) or strong branching would be the next step.
 
 use std::cmp::Ordering;
+use std::rc::Rc;
+
+use super::cuts;
+use super::relaxation::Multipliers;
 
 /// A linear row `Σ coefs[i]·x[i] ≤ rhs`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,77 +150,132 @@ pub fn is_feasible(problem: &Problem, keep: &[bool]) -> bool {
             .all(|cover| (0..keep.len()).any(|i| keep[i] && cover[i]))
 }
 
-/// The optimal selection under the tie-break, or `None` when no selection
-/// meets every constraint.
-pub fn solve(problem: &Problem) -> Option<Solution> {
-    Search::new(problem).run()
-}
-
 const INFEASIBLE_COST: u128 = u128::MAX / 4;
 
 /// The most covers a problem may have.
 pub const MAX_COVERS: usize = 8;
 
+/// What the search concludes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The optimal selection under the tie-break.
+    Optimal(Solution),
+    /// No selection meets every constraint.
+    Infeasible,
+    /// The search reached [`MAX_NODES`] before proving either; the best
+    /// selection found so far, if any.
+    Stopped(Option<Solution>),
+}
+
+impl Outcome {
+    /// The optimal selection, if proven.
+    pub fn optimal(self) -> Option<Solution> {
+        match self {
+            Outcome::Optimal(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Nodes a search may explore before it stops. The problem is NP-hard: a
+/// bound on the work keeps a call from running for hours on an adversarial
+/// instance, and the caller is told the answer is not proven.
+pub const MAX_NODES: u64 = 500_000;
+
+/// The optimal selection under the tie-break, or why there is none.
+///
+/// Two searches. The first branches on the item the node's linear
+/// relaxation leaves most fractional, which proves optimality in few nodes,
+/// and finds the best value and, for it, the least cost. The second branches
+/// in the tie-break's order with "keep" tried first and stops at the first
+/// plan with that value and cost: it meets the leaves in the tie-break's
+/// order, so that plan is the preferred one.
+pub fn solve(problem: &Problem) -> Outcome {
+    assert!(
+        problem.covers.len() <= MAX_COVERS,
+        "at most {MAX_COVERS} covers"
+    );
+    let n = problem.values.len();
+    let tie_order = tie_break_order(&problem.values, &problem.costs);
+    // Valid inequalities change no plan's feasibility, only the bound.
+    let augmented = cuts::with_cover_cuts(problem);
+    let problem = &augmented;
+    let root = Rc::new(Multipliers::at_node(problem, &vec![None; n], 0, 0));
+    let mut first = Search::new(problem, None, &tie_order, None);
+    first.dfs(0, 0, 0, 0, &root);
+    let found = |best: Option<(Vec<bool>, u64, u64)>, nodes| {
+        best.map(|(keep, value, cost)| Solution {
+            keep,
+            value,
+            cost,
+            nodes,
+        })
+    };
+    if first.stopped {
+        return Outcome::Stopped(found(first.best, first.nodes));
+    }
+    let Some((first_keep, value, cost)) = first.best.clone() else {
+        return Outcome::Infeasible;
+    };
+    let mut second = Search::new(
+        problem,
+        Some(tie_order.clone()),
+        &tie_order,
+        Some((value, cost)),
+    );
+    second.dfs(0, 0, 0, 0, &root);
+    let nodes = first.nodes + second.nodes;
+    if second.stopped {
+        return Outcome::Stopped(found(Some((first_keep, value, cost)), nodes));
+    }
+    let (keep, found_value, found_cost) = second
+        .best
+        .clone()
+        .expect("the second search finds the plan the first one found, or an equal one");
+    debug_assert_eq!((found_value, found_cost), (value, cost));
+    Outcome::Optimal(Solution {
+        keep,
+        value,
+        cost,
+        nodes,
+    })
+}
+
 struct Search<'a> {
     p: &'a Problem,
     n: usize,
-    /// Branching order (positions → item).
-    order: Vec<usize>,
-    /// Prefix sums of value and cost along `order`, for the cost bound.
-    prefix_value: Vec<u128>,
-    prefix_cost: Vec<u128>,
-    /// For each row, Σ over positions ≥ p of min(0, coef).
-    row_min_suffix: Vec<Vec<i128>>,
-    /// For each position p and subset of covers, the least cost of items at
-    /// positions ≥ p satisfying them all (INFEASIBLE_COST if none can).
-    cover_suffix: Vec<Vec<u128>>,
-    /// Cover bits of each item.
+    /// A fixed branching order, or none to branch on the most fractional
+    /// item of the node's relaxation.
+    order: Option<Vec<usize>>,
+    /// The tie-break's order (value per cost, highest first), for the
+    /// lower bound on the cost of reaching a value.
+    by_ratio: &'a [usize],
     cover_bits: Vec<u32>,
     all_covers: u32,
-    /// Lagrangian data: multipliers and adjusted values, and the items with
-    /// a positive adjusted value sorted by adjusted value per cost.
-    lambda_rhs: f64,
-    adjusted: Vec<f64>,
-    /// Relaxed-row weights λ_j / scale_j for the incumbent-side term.
-    row_lambda: Vec<f64>,
-    cover_lambda: Vec<f64>,
-    relaxed_order: Vec<usize>,
-    /// Position of each item in `order`.
-    position: Vec<usize>,
-    // Search state.
-    keep: Vec<bool>,
+    /// In the second search: the value and cost to reach, and stop at.
+    target: Option<(u64, u64)>,
+    done: bool,
+    /// Whether the search stopped at [`MAX_NODES`].
+    stopped: bool,
+    /// The decisions so far.
+    fixed: Vec<Option<bool>>,
+    /// Each row's left-hand side over the kept items.
     lhs: Vec<i128>,
+    /// Each row's Σ min(0, coef) over the undecided items.
+    min_free: Vec<i128>,
     best: Option<(Vec<bool>, u64, u64)>,
     nodes: u64,
 }
 
 impl<'a> Search<'a> {
-    fn new(p: &'a Problem) -> Search<'a> {
+    fn new(
+        p: &'a Problem,
+        order: Option<Vec<usize>>,
+        by_ratio: &'a [usize],
+        target: Option<(u64, u64)>,
+    ) -> Search<'a> {
         let n = p.values.len();
-        let order = tie_break_order(&p.values, &p.costs);
-        let mut position = vec![0; n];
-        for (pos, &i) in order.iter().enumerate() {
-            position[i] = pos;
-        }
-        let mut prefix_value = vec![0u128; n + 1];
-        let mut prefix_cost = vec![0u128; n + 1];
-        for (pos, &i) in order.iter().enumerate() {
-            prefix_value[pos + 1] = prefix_value[pos] + u128::from(p.values[i]);
-            prefix_cost[pos + 1] = prefix_cost[pos] + u128::from(p.costs[i]);
-        }
-        let row_min_suffix = p
-            .rows
-            .iter()
-            .map(|row| {
-                let mut suffix = vec![0i128; n + 1];
-                for pos in (0..n).rev() {
-                    suffix[pos] = suffix[pos + 1] + i128::from(row.coefs[order[pos]].min(0));
-                }
-                suffix
-            })
-            .collect();
         let k = p.covers.len();
-        assert!(k <= MAX_COVERS, "at most {MAX_COVERS} covers");
         let cover_bits: Vec<u32> = (0..n)
             .map(|i| {
                 (0..k)
@@ -211,176 +283,269 @@ impl<'a> Search<'a> {
                     .fold(0u32, |bits, c| bits | (1 << c))
             })
             .collect();
-        let subsets = 1usize << k;
-        let mut cover_suffix = vec![vec![INFEASIBLE_COST; subsets]; n + 1];
-        cover_suffix[n][0] = 0;
-        for pos in (0..n).rev() {
-            let i = order[pos];
-            let (head, tail) = cover_suffix.split_at_mut(pos + 1);
-            let next = &tail[0];
-            let here = &mut head[pos];
-            for mask in 0..subsets {
-                let without = next[mask];
-                let rest = mask & !(cover_bits[i] as usize);
-                let with = next[rest].saturating_add(u128::from(p.costs[i]));
-                here[mask] = without.min(with).min(INFEASIBLE_COST);
-            }
-        }
-        let all_covers = ((1u64 << k) - 1) as u32;
         Search {
             p,
             n,
             order,
-            prefix_value,
-            prefix_cost,
-            row_min_suffix,
-            cover_suffix,
+            by_ratio,
             cover_bits,
-            all_covers,
-            lambda_rhs: 0.0,
-            adjusted: p.values.iter().map(|&v| v as f64).collect(),
-            row_lambda: vec![0.0; p.rows.len()],
-            cover_lambda: vec![0.0; k],
-            relaxed_order: Vec::new(),
-            position,
-            keep: vec![false; n],
+            all_covers: ((1u64 << k) - 1) as u32,
+            target,
+            done: false,
+            stopped: false,
+            fixed: vec![None; n],
             lhs: vec![0; p.rows.len()],
+            min_free: p
+                .rows
+                .iter()
+                .map(|r| r.coefs.iter().map(|&c| i128::from(c.min(0))).sum())
+                .collect(),
             best: None,
             nodes: 0,
         }
     }
 
-    fn run(mut self) -> Option<Solution> {
-        if !self.node_feasible(0, 0, 0) {
-            return None;
-        }
-        if !self.choose_multipliers() {
-            return None;
-        }
-        self.dfs(0, 0, 0, 0);
-        let nodes = self.nodes;
-        self.best.map(|(keep, value, cost)| Solution {
-            keep,
-            value,
-            cost,
-            nodes,
-        })
-    }
-
-    /// Whether some completion of the node could meet every row and cover.
-    fn node_feasible(&self, pos: usize, used: u128, covered: u32) -> bool {
-        let left = u128::from(self.p.budget) - used;
-        let missing = (self.all_covers & !covered) as usize;
-        if self.cover_suffix[pos][missing] > left {
-            return false;
-        }
-        self.p
+    /// Whether some completion of the node could meet every row and cover:
+    /// every row against the least left-hand side the undecided items can
+    /// reach, and the cheapest undecided items satisfying the uncovered
+    /// covers against the budget left.
+    fn node_feasible(&self, used: u128, covered: u32) -> bool {
+        let rows_ok = self
+            .p
             .rows
             .iter()
             .enumerate()
-            .all(|(j, row)| self.lhs[j] + self.row_min_suffix[j][pos] <= i128::from(row.rhs))
-    }
-
-    fn dfs(&mut self, pos: usize, used: u128, value: u128, covered: u32) {
-        self.nodes += 1;
-        if pos == self.n {
-            let value = value as u64;
-            let cost = used as u64;
-            let candidate = (self.keep.as_slice(), value, cost);
-            let wins = match &self.best {
-                None => true,
-                Some((keep, v, c)) => better(candidate, (keep, *v, *c), &self.order),
-            };
-            if wins {
-                self.best = Some((self.keep.clone(), value, cost));
-            }
-            return;
-        }
-        if self.prune(pos, used, value) {
-            return;
-        }
-        let i = self.order[pos];
-        // Keep first: the tie-break relies on it.
-        let cost = u128::from(self.p.costs[i]);
-        if used + cost <= u128::from(self.p.budget) {
-            self.keep[i] = true;
-            for (j, row) in self.p.rows.iter().enumerate() {
-                self.lhs[j] += i128::from(row.coefs[i]);
-            }
-            let now_covered = covered | self.cover_bits[i];
-            if self.node_feasible(pos + 1, used + cost, now_covered) {
-                self.dfs(
-                    pos + 1,
-                    used + cost,
-                    value + u128::from(self.p.values[i]),
-                    now_covered,
-                );
-            }
-            for (j, row) in self.p.rows.iter().enumerate() {
-                self.lhs[j] -= i128::from(row.coefs[i]);
-            }
-            self.keep[i] = false;
-        }
-        if self.node_feasible(pos + 1, used, covered) {
-            self.dfs(pos + 1, used, value, covered);
-        }
-    }
-
-    /// Whether no completion of the node can beat the incumbent.
-    fn prune(&self, pos: usize, used: u128, value: u128) -> bool {
-        let bound = self.upper_bound(pos, used, value);
-        let (best_value, best_cost) = match &self.best {
-            // Values are non-negative: a negative bound proves infeasibility.
-            None => return bound < 0,
-            Some((_, v, c)) => (i128::from(*v), u128::from(*c)),
-        };
-        if bound < best_value {
-            return true;
-        }
-        if bound > best_value {
+            .all(|(j, row)| self.lhs[j] + self.min_free[j] <= i128::from(row.rhs));
+        if !rows_ok {
             return false;
         }
-        // Only an equal value at a smaller cost could still win; a later
-        // leaf with equal value and cost loses the tie-break.
-        let missing = best_value - value as i128;
-        let least_cost = used + self.least_cost_for(pos, missing.max(0) as u128);
-        least_cost >= best_cost
+        let missing = self.all_covers & !covered;
+        if missing == 0 {
+            return true;
+        }
+        // Least cost of covering each subset of the missing covers.
+        let subsets = 1usize << self.p.covers.len();
+        let mut least = vec![INFEASIBLE_COST; subsets];
+        least[0] = 0;
+        for i in (0..self.n).filter(|&i| self.fixed[i].is_none()) {
+            let bits = self.cover_bits[i] & missing;
+            if bits == 0 {
+                continue;
+            }
+            let cost = u128::from(self.p.costs[i]);
+            for mask in (0..subsets).rev() {
+                let rest = mask & !(bits as usize);
+                let with = least[rest].saturating_add(cost);
+                if with < least[mask] {
+                    least[mask] = with;
+                }
+            }
+        }
+        least[missing as usize] <= u128::from(self.p.budget) - used
+    }
+
+    fn decide(&mut self, i: usize, keep: bool) {
+        self.fixed[i] = Some(keep);
+        for (j, row) in self.p.rows.iter().enumerate() {
+            self.min_free[j] -= i128::from(row.coefs[i].min(0));
+            if keep {
+                self.lhs[j] += i128::from(row.coefs[i]);
+            }
+        }
+    }
+
+    fn undecide(&mut self, i: usize) {
+        let kept = self.fixed[i] == Some(true);
+        self.fixed[i] = None;
+        for (j, row) in self.p.rows.iter().enumerate() {
+            self.min_free[j] += i128::from(row.coefs[i].min(0));
+            if kept {
+                self.lhs[j] -= i128::from(row.coefs[i]);
+            }
+        }
+    }
+
+    fn dfs(
+        &mut self,
+        depth: usize,
+        used: u128,
+        value: u128,
+        covered: u32,
+        lambda: &Rc<Multipliers>,
+    ) {
+        if self.done {
+            return;
+        }
+        self.nodes += 1;
+        if self.nodes >= MAX_NODES {
+            self.stopped = true;
+            self.done = true;
+            return;
+        }
+        if depth == self.n {
+            self.leaf(value as u64, used as u64);
+            return;
+        }
+        if self.prune(used, value, lambda) {
+            return;
+        }
+        // The inherited multipliers do not prune the node: those of its own
+        // relaxation may, and they serve its subtree.
+        let own;
+        let lambda = if lambda.decided < depth {
+            own = Rc::new(Multipliers::at_node(self.p, &self.fixed, used, depth));
+            if self.prune(used, value, &own) {
+                return;
+            }
+            &own
+        } else {
+            lambda
+        };
+        let (i, keep_first) = match &self.order {
+            Some(order) => (order[depth], true),
+            None => self.most_fractional(lambda),
+        };
+        for keep in [keep_first, !keep_first] {
+            let cost = if keep { u128::from(self.p.costs[i]) } else { 0 };
+            if used + cost > u128::from(self.p.budget) {
+                continue;
+            }
+            self.decide(i, keep);
+            let now_covered = if keep {
+                covered | self.cover_bits[i]
+            } else {
+                covered
+            };
+            if self.node_feasible(used + cost, now_covered) {
+                let gained = if keep {
+                    u128::from(self.p.values[i])
+                } else {
+                    0
+                };
+                self.dfs(depth + 1, used + cost, value + gained, now_covered, lambda);
+            }
+            self.undecide(i);
+            if self.done {
+                return;
+            }
+        }
+    }
+
+    /// The undecided item whose relaxed value is nearest one half (ties to
+    /// the better ratio), and whether to try keeping it first.
+    fn most_fractional(&self, lambda: &Multipliers) -> (usize, bool) {
+        let free = self
+            .by_ratio
+            .iter()
+            .copied()
+            .filter(|&i| self.fixed[i].is_none());
+        match &lambda.primal {
+            Some(x) => {
+                let mut best = None;
+                let mut distance = f64::INFINITY;
+                for i in free {
+                    let d = (x[i] - 0.5).abs();
+                    if d < distance - 1e-12 {
+                        distance = d;
+                        best = Some(i);
+                    }
+                }
+                let i = best.expect("a node above the leaves has an undecided item");
+                (i, x[i] >= 0.5)
+            }
+            None => {
+                let i = free
+                    .into_iter()
+                    .next()
+                    .expect("a node above the leaves has an undecided item");
+                (i, true)
+            }
+        }
+    }
+
+    fn leaf(&mut self, value: u64, cost: u64) {
+        let keep: Vec<bool> = self.fixed.iter().map(|f| *f == Some(true)).collect();
+        match self.target {
+            Some(target) => {
+                if (value, cost) == target {
+                    self.best = Some((keep, value, cost));
+                    self.done = true;
+                }
+            }
+            None => {
+                let wins = match &self.best {
+                    None => true,
+                    Some((_, v, c)) => value > *v || (value == *v && cost < *c),
+                };
+                if wins {
+                    self.best = Some((keep, value, cost));
+                }
+            }
+        }
+    }
+
+    /// Whether no completion of the node can do what the search looks for.
+    fn prune(&self, used: u128, value: u128, lambda: &Multipliers) -> bool {
+        let bound = self.upper_bound(used, value, lambda);
+        let (goal_value, goal_cost, strict) = match (self.target, &self.best) {
+            // Second search: reach the value without exceeding the cost.
+            (Some((v, c)), _) => (i128::from(v), u128::from(c), false),
+            // Values are non-negative: a negative bound proves infeasibility.
+            (None, None) => return bound < 0,
+            // First search: beat the value, or equal it at a smaller cost.
+            (None, Some((_, v, c))) => (i128::from(*v), u128::from(*c), true),
+        };
+        if bound < goal_value {
+            return true;
+        }
+        if strict && bound > goal_value {
+            return false;
+        }
+        let missing = (goal_value - value as i128).max(0) as u128;
+        let least_cost = used + self.least_cost_for(missing);
+        if strict {
+            least_cost >= goal_cost
+        } else {
+            least_cost > goal_cost
+        }
     }
 
     /// A lower bound on the cost of gaining `missing` value from the items
-    /// at positions ≥ pos: take them in order of value per cost, the last
-    /// one fractionally (ceiling, since costs are whole).
-    fn least_cost_for(&self, pos: usize, missing: u128) -> u128 {
+    /// not yet decided: take them by value per cost, the last one
+    /// fractionally (rounded up, since costs are whole).
+    fn least_cost_for(&self, missing: u128) -> u128 {
         if missing == 0 {
             return 0;
         }
-        let base_v = self.prefix_value[pos];
-        let base_c = self.prefix_cost[pos];
-        // First position k such that the prefix from pos to k reaches it.
-        let k = self.prefix_value[pos..].partition_point(|&pv| pv - base_v < missing) + pos;
-        if k > self.n {
-            return INFEASIBLE_COST;
+        let mut gained = 0u128;
+        let mut cost = 0u128;
+        for &i in self.by_ratio {
+            if self.fixed[i].is_some() {
+                continue;
+            }
+            let (v, c) = (u128::from(self.p.values[i]), u128::from(self.p.costs[i]));
+            if v == 0 {
+                // The order puts every item without value last.
+                break;
+            }
+            if gained + v >= missing {
+                return cost + ((missing - gained) * c).div_ceil(v);
+            }
+            gained += v;
+            cost += c;
         }
-        let (full_v, full_c) = (
-            self.prefix_value[k - 1] - base_v,
-            self.prefix_cost[k - 1] - base_c,
-        );
-        let i = self.order[k - 1];
-        let still = missing - full_v;
-        let (v, c) = (u128::from(self.p.values[i]), u128::from(self.p.costs[i]));
-        // still ≤ v here; the fraction of cost needed is still·c / v.
-        full_c + (still * c).div_ceil(v.max(1))
+        INFEASIBLE_COST
     }
 
     /// An integer upper bound on the value of any completion of the node.
-    fn upper_bound(&self, pos: usize, used: u128, value: u128) -> i128 {
-        let mut bound = value as f64 + self.lambda_rhs;
-        for (j, lhs) in self.lhs.iter().enumerate() {
-            bound -= self.row_lambda[j] * *lhs as f64;
+    fn upper_bound(&self, used: u128, value: u128, l: &Multipliers) -> i128 {
+        let mut bound = value as f64 + l.constant;
+        for (lambda, lhs) in l.rows.iter().zip(&self.lhs) {
+            bound -= lambda * *lhs as f64;
         }
-        if !self.cover_lambda.is_empty() {
-            for &i in self.order[..pos].iter().filter(|&&i| self.keep[i]) {
-                for (c, lambda) in self.cover_lambda.iter().enumerate() {
+        if l.covers.iter().any(|c| *c > 0.0) {
+            for i in (0..self.n).filter(|&i| self.fixed[i] == Some(true)) {
+                for (c, lambda) in l.covers.iter().enumerate() {
                     if self.cover_bits[i] & (1 << c) != 0 {
                         bound += lambda;
                     }
@@ -388,16 +553,16 @@ impl<'a> Search<'a> {
             }
         }
         let mut left = (u128::from(self.p.budget) - used) as f64;
-        for &i in &self.relaxed_order {
-            if self.position[i] < pos {
+        for &i in &l.relaxed_order {
+            if self.fixed[i].is_some() {
                 continue;
             }
             let cost = self.p.costs[i] as f64;
             if cost <= left {
-                bound += self.adjusted[i];
+                bound += l.adjusted[i];
                 left -= cost;
             } else {
-                bound += self.adjusted[i] * left / cost;
+                bound += l.adjusted[i] * left / cost;
                 break;
             }
         }
@@ -405,150 +570,6 @@ impl<'a> Search<'a> {
         // the bound stays an upper bound of the exact one.
         let margin = 1e-6 + bound.abs() * 1e-9;
         (bound + margin).floor() as i128
-    }
-
-    /// Subgradient steps on the multipliers at the root. Returns false when
-    /// the relaxation proves the program infeasible.
-    fn choose_multipliers(&mut self) -> bool {
-        let m = self.p.rows.len();
-        let k = self.p.covers.len();
-        if m + k == 0 {
-            self.set_multipliers(&[], &[]);
-            return true;
-        }
-        // Rows are scaled to a largest coefficient of 1 so that one step size
-        // suits them all; a multiplier on a scaled row is a multiplier on the
-        // original divided by its scale.
-        let scales: Vec<f64> = self
-            .p
-            .rows
-            .iter()
-            .map(|r| {
-                r.coefs
-                    .iter()
-                    .map(|c| c.unsigned_abs())
-                    .max()
-                    .unwrap_or(0)
-                    .max(r.rhs.unsigned_abs())
-                    .max(1) as f64
-            })
-            .collect();
-        let mut lambda = vec![0.0f64; m + k];
-        let mut best_lambda = lambda.clone();
-        let mut best_l = f64::INFINITY;
-        let mut theta = 2.0;
-        let mut since_improvement = 0;
-        let target = 0.0;
-        for _ in 0..120 {
-            let (row_l, cover_l): (Vec<f64>, Vec<f64>) = (
-                (0..m).map(|j| lambda[j] / scales[j]).collect(),
-                lambda[m..].to_vec(),
-            );
-            self.set_multipliers(&row_l, &cover_l);
-            let (l, x) = self.relaxed_root();
-            if l < best_l - 1e-9 * best_l.abs().max(1.0) {
-                best_l = l;
-                best_lambda.clone_from(&lambda);
-                since_improvement = 0;
-            } else {
-                since_improvement += 1;
-                if since_improvement >= 8 {
-                    theta /= 2.0;
-                    since_improvement = 0;
-                }
-            }
-            if best_l < -1e-6 {
-                break;
-            }
-            let mut g = vec![0.0f64; m + k];
-            for (j, row) in self.p.rows.iter().enumerate() {
-                let ax: f64 = x
-                    .iter()
-                    .map(|&(i, share)| row.coefs[i] as f64 * share)
-                    .sum();
-                g[j] = (row.rhs as f64 - ax) / scales[j];
-            }
-            for c in 0..k {
-                let covered: f64 = x
-                    .iter()
-                    .filter(|&&(i, _)| self.p.covers[c][i])
-                    .map(|&(_, share)| share)
-                    .sum();
-                g[m + c] = covered - 1.0;
-            }
-            let norm: f64 = g.iter().map(|v| v * v).sum();
-            if norm < 1e-18 || theta < 1e-6 {
-                break;
-            }
-            let step = theta * (l - target).max(1e-3 * l.abs().max(1.0)) / norm;
-            for (lj, gj) in lambda.iter_mut().zip(&g) {
-                *lj = (*lj - step * gj).max(0.0);
-            }
-        }
-        let row_l: Vec<f64> = (0..m).map(|j| best_lambda[j] / scales[j]).collect();
-        self.set_multipliers(&row_l, &best_lambda[m..]);
-        // The relaxation's optimum is an upper bound of every feasible value,
-        // which is at least zero.
-        self.upper_bound(0, 0, 0) >= 0
-    }
-
-    fn set_multipliers(&mut self, rows: &[f64], covers: &[f64]) {
-        self.row_lambda = rows.to_vec();
-        if self.row_lambda.is_empty() {
-            self.row_lambda = vec![0.0; self.p.rows.len()];
-        }
-        self.cover_lambda = covers.to_vec();
-        if self.cover_lambda.is_empty() {
-            self.cover_lambda = vec![0.0; self.p.covers.len()];
-        }
-        self.lambda_rhs = self
-            .p
-            .rows
-            .iter()
-            .zip(&self.row_lambda)
-            .map(|(r, l)| l * r.rhs as f64)
-            .sum::<f64>()
-            - self.cover_lambda.iter().sum::<f64>();
-        for i in 0..self.n {
-            let mut v = self.p.values[i] as f64;
-            for (row, l) in self.p.rows.iter().zip(&self.row_lambda) {
-                v -= l * row.coefs[i] as f64;
-            }
-            for (c, l) in self.cover_lambda.iter().enumerate() {
-                if self.p.covers[c][i] {
-                    v += l;
-                }
-            }
-            self.adjusted[i] = v;
-        }
-        let mut relaxed: Vec<usize> = (0..self.n).filter(|&i| self.adjusted[i] > 0.0).collect();
-        relaxed.sort_by(|&a, &b| {
-            let ra = self.adjusted[a] / (self.p.costs[a] as f64).max(f64::MIN_POSITIVE);
-            let rb = self.adjusted[b] / (self.p.costs[b] as f64).max(f64::MIN_POSITIVE);
-            rb.total_cmp(&ra).then(a.cmp(&b))
-        });
-        self.relaxed_order = relaxed;
-    }
-
-    /// The relaxation's value at the root and its fractional solution.
-    fn relaxed_root(&self) -> (f64, Vec<(usize, f64)>) {
-        let mut value = self.lambda_rhs;
-        let mut left = self.p.budget as f64;
-        let mut x = Vec::new();
-        for &i in &self.relaxed_order {
-            let cost = self.p.costs[i] as f64;
-            if cost <= left {
-                value += self.adjusted[i];
-                left -= cost;
-                x.push((i, 1.0));
-            } else {
-                let share = left / cost;
-                value += self.adjusted[i] * share;
-                x.push((i, share));
-                break;
-            }
-        }
-        (value, x)
     }
 }
 
@@ -586,7 +607,7 @@ mod tests {
             rows: vec![],
             covers: vec![],
         };
-        let s = solve(&p).unwrap();
+        let s = solve(&p).optimal().unwrap();
         assert_eq!(s.keep, vec![false, true, true]);
         assert_eq!((s.value, s.cost), (220, 50));
     }
@@ -600,7 +621,7 @@ mod tests {
             rows: vec![],
             covers: vec![vec![true; 200]],
         };
-        let s = solve(&p).unwrap();
+        let s = solve(&p).optimal().unwrap();
         assert_eq!(s.value, 100);
         assert_eq!(s.keep.iter().filter(|k| **k).count(), 10);
         assert!(s.keep[..10].iter().all(|k| *k));
@@ -616,7 +637,7 @@ mod tests {
             rows: vec![],
             covers: vec![vec![false, false]],
         };
-        assert_eq!(solve(&p), None);
+        assert_eq!(solve(&p), Outcome::Infeasible);
     }
 
     #[test]
@@ -649,7 +670,7 @@ mod tests {
                 rows,
                 covers,
             };
-            let got = solve(&p).map(|s| (s.keep, s.value, s.cost));
+            let got = solve(&p).optimal().map(|s| (s.keep, s.value, s.cost));
             assert_eq!(got, brute(&p), "{p:?}");
         }
     }
