@@ -20,7 +20,14 @@ use crate::output::say;
 /// A host with the manifest's plugins loaded; plugins that failed to load
 /// are printed on standard error and left out.
 pub fn host(manifest: &Path) -> Result<PluginHost, CliError> {
-    let cache = std::env::temp_dir().join("em-plugin-cache");
+    // The compiled-code cache sits beside the manifest, in a folder only its
+    // owner may open: a cache in a shared temporary folder could be created
+    // first by another local user, who would then choose what code is loaded.
+    let cache = manifest
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join(".em-plugin-cache");
+    private_dir(&cache)?;
     let mut host = PluginHost::new(HostConfig::with_cache(cache))
         .map_err(|e| CliError::Input(e.to_string()))?;
     let outcome = host
@@ -30,6 +37,31 @@ pub fn host(manifest: &Path) -> Result<PluginHost, CliError> {
         eprintln!("plugin left out: {failure}");
     }
     Ok(host)
+}
+
+/// Creates `dir` readable and writable by its owner only, or checks that an
+/// existing one is not open to others.
+fn private_dir(dir: &Path) -> Result<(), CliError> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    let refuse = |reason: String| CliError::Input(format!("{}: {reason}", dir.display()));
+    if !dir.exists() {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| refuse(format!("cannot create the plugin cache: {e}")))?;
+    }
+    let mode = std::fs::metadata(dir)
+        .map_err(|e| refuse(format!("cannot read the plugin cache: {e}")))?
+        .permissions()
+        .mode();
+    if mode & 0o077 != 0 {
+        return Err(refuse(format!(
+            "the plugin cache is open to other users (mode {:o}); make it private with chmod 700",
+            mode & 0o777
+        )));
+    }
+    Ok(())
 }
 
 /// Runs every report plugin each site enables and attaches its document to
