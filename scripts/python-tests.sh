@@ -18,7 +18,7 @@ mkdir -p "$work"
 "$python" -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --upgrade pip
 "$venv/bin/python" -m pip install --quiet \
-    "maturin>=1.16,<2" pytest mypy pandas pandas-stubs openpyxl types-openpyxl geopy jsonschema
+    "maturin>=1.16,<2" pytest mypy pandas pandas-stubs openpyxl types-openpyxl geopy jsonschema highspy icalendar
 
 "$venv/bin/maturin" build --quiet -m "$root/bindings/Cargo.toml" --out "$work/wheels"
 "$venv/bin/python" -m pip install --quiet --no-deps "$work"/wheels/espaces_metiers-*.whl
