@@ -13,15 +13,20 @@ the multi-valued answers counted over people, for every site, département and
 the region, then the small-count masking with the one-cell rule.
 
 It checks that the three agree on the region's visits and visitors, and
-prints a Markdown table for BENCHMARKS.md.
+prints a Markdown table for BENCHMARKS.md, with medians of the runs. Given
+the JSON that hyperfine wrote for `em report` (EM_HYPERFINE), it adds the
+end-to-end figure from the SQLite store; scripts/bench-report.sh runs it all.
 
 Usage: python3 scripts/bench_report.py [visits]
+       python3 scripts/bench_report.py --jsonl   # the CSV's rows as JSON Lines,
+                                                 # for `em import`
 It makes a virtual environment under target/bench-venv with pandas and
 duckdb the first time.
 """
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -49,6 +54,10 @@ def ensure_venv():
         sys.exit("pandas and duckdb are not importable in the benchmark's venv")
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    # The venv is shared with the import benchmark, which installs only
+    # pandas: ask pip for both, which adds what is missing.
+    check = subprocess.run([str(python), "-c", "import duckdb, pandas"], capture_output=True)
+    if check.returncode != 0:
         subprocess.run([str(python), "-m", "pip", "install", "--quiet", "pandas", "duckdb"],
                        check=True)
     os.execv(str(python), [str(python), *sys.argv])
@@ -181,7 +190,30 @@ def duckdb_report(con):
     return tables, tuple(region)
 
 
+def write_jsonl(csv_path, jsonl_path):
+    """Writes the visits of the CSV as JSON Lines records, the form `em
+    import` reads, so that the store holds exactly the rows pandas and DuckDB
+    read. Needs only the standard library."""
+    import csv
+
+    lists = ("themes", "services", "referrals")
+    with open(csv_path, newline="", encoding="utf-8") as src, \
+            open(jsonl_path, "w", encoding="utf-8") as out:
+        for row in csv.DictReader(src):
+            record = {"kind": "visit"}
+            record.update((key, value) for key, value in row.items() if value != "")
+            for key in lists:
+                record[key] = row[key].split("|") if row[key] else []
+            if "first_visit" in record:
+                record["first_visit"] = record["first_visit"] == "yes"
+            out.write(json.dumps(record, separators=(",", ":")))
+            out.write("\n")
+
+
 def main():
+    if len(sys.argv) == 2 and sys.argv[1] == "--jsonl":
+        write_jsonl(WORK / "visits-2009.csv", WORK / "visits-2009.jsonl")
+        return
     ensure_venv()
     import duckdb
     import pandas as pd
@@ -197,12 +229,12 @@ def main():
     communes = pd.read_csv(ROOT / "data" / "communes.csv", **read)[["code_insee", "dep_code"]]
 
     runs = int(os.environ.get("EM_BENCH_RUNS", "3"))
-    pandas_best, pandas_cpu = float("inf"), float("inf")
+    pandas_wall, pandas_cpu = [], []
     for _ in range(runs):
         start, cpu = time.perf_counter(), time.process_time()
         pandas_tables, pandas_region = pandas_report(df, sites, communes)
-        pandas_best = min(pandas_best, time.perf_counter() - start)
-        pandas_cpu = min(pandas_cpu, time.process_time() - cpu)
+        pandas_wall.append(time.perf_counter() - start)
+        pandas_cpu.append(time.process_time() - cpu)
 
     con = duckdb.connect()
     con.execute(f"""CREATE TABLE visits AS SELECT row_number() OVER () AS rid, *
@@ -212,12 +244,12 @@ def main():
     con.register("communes_df", communes)
     con.execute("CREATE TABLE sites AS SELECT * FROM sites_df")
     con.execute("CREATE TABLE communes AS SELECT * FROM communes_df")
-    duck_best, duck_cpu = float("inf"), float("inf")
+    duck_wall, duck_cpu = [], []
     for _ in range(runs):
         start, cpu = time.perf_counter(), time.process_time()
         duck_tables, duck_region = duckdb_report(con)
-        duck_best = min(duck_best, time.perf_counter() - start)
-        duck_cpu = min(duck_cpu, time.process_time() - cpu)
+        duck_wall.append(time.perf_counter() - start)
+        duck_cpu.append(time.process_time() - cpu)
 
     expected = (rust["region_visits"], rust["region_visitors"])
     for name, region in (("pandas", pandas_region), ("DuckDB", duck_region)):
@@ -228,20 +260,24 @@ def main():
 
     threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
     ms = lambda s: f"{s * 1000:,.0f} ms".replace(",", " ")
-    print(f"| what ({visits:,} visits, best of {runs}) | wall time | CPU time |")
+    median = statistics.median
+    print(f"| what ({visits:,} visits, median of {runs}) | wall time | CPU time |")
     print("|---|---:|---:|")
-    print(f"| em: handing out the records only (generator, stands for the store's scan) | "
-          f"{ms(rust['rust_fill_s'])} | |")
-    print(f"| em: records handed out + counted (Rust) | {ms(rust['rust_aggregate_s'])} | |")
-    print(f"| em: full report — records, counting, masking, document, HTML + JSON (Rust) | "
-          f"{ms(rust['rust_full_report_s'])} | {ms(rust['rust_full_report_cpu_s'])} |")
-    print(f"| pandas {pd.__version__}: the same tables + masking | {ms(pandas_best)} | "
-          f"{ms(pandas_cpu)} |")
-    print(f"| DuckDB {duckdb.__version__} ({threads} threads): the same tables + masking | "
-          f"{ms(duck_best)} | {ms(duck_cpu)} |")
+    if "EM_HYPERFINE" in os.environ:
+        result = json.loads(Path(os.environ["EM_HYPERFINE"]).read_text())["results"][0]
+        print(f"| `em report` end to end from the SQLite store — open, scan, count, mask, "
+              f"document, HTML + JSON + CSV files (median of {len(result['times'])}) | "
+              f"{ms(result['median'])} | {ms(result['user'] + result['system'])} (mean) |")
+    print(f"| em in memory: records handed out by the generator + counted | "
+          f"{ms(rust['rust_aggregate_s'])} (best) | |")
+    print(f"| em in memory: full report — records, counting, masking, document, HTML + JSON | "
+          f"{ms(rust['rust_full_report_s'])} (best) | {ms(rust['rust_full_report_cpu_s'])} |")
+    print(f"| pandas {pd.__version__}: the same tables + masking, rows already in a "
+          f"DataFrame | {ms(median(pandas_wall))} | {ms(median(pandas_cpu))} |")
+    print(f"| DuckDB {duckdb.__version__} ({threads} threads): the same tables + masking, "
+          f"rows already in a table | {ms(median(duck_wall))} | {ms(median(duck_cpu))} |")
     print(f"\nregion: {expected[0]:,} visits, {expected[1]:,} visitors — all three agree; "
           f"{len(pandas_tables)} tables each in pandas and DuckDB")
-
 
 if __name__ == "__main__":
     main()
