@@ -1,6 +1,8 @@
 //! JSON Lines: one record per line, in the serde form of em-core's
 //! `Record` (`{"kind": "visit", "site": …}`), strictly — an unknown field
-//! is a problem, not something silently dropped.
+//! is a problem, not something silently dropped. When the caller names the
+//! kind of the file's records, a record may leave out its `kind` tag; a tag
+//! that says otherwise is a problem.
 
 use std::io::{BufRead, BufReader, Read};
 
@@ -12,12 +14,24 @@ use crate::ImportError;
 use crate::pipeline::Producer;
 use crate::report::Location;
 use crate::row::CellProblem;
+use crate::text;
 
 /// The longest line accepted; a longer one is refused without being held
 /// in memory whole.
 pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
 
-pub(crate) fn import<R: Read>(reader: R, pipeline: &mut Producer<'_>) -> Result<(), ImportError> {
+/// The date fields of the records' serde form. The date library refuses a
+/// date in words that name neither the field nor the value, so a refused
+/// date gets a sentence of its own.
+const DATE_FIELDS: [&str; 3] = ["date", "start_date", "end_date"];
+
+/// Imports the records of a JSON Lines file; `kind` is the kind the caller
+/// says they are, if it said.
+pub(crate) fn import<R: Read>(
+    reader: R,
+    kind: Option<RecordKind>,
+    pipeline: &mut Producer<'_>,
+) -> Result<(), ImportError> {
     let mut reader = BufReader::with_capacity(256 * 1024, reader);
     pipeline.set_layout(None);
     let mut line = Vec::new();
@@ -53,7 +67,7 @@ pub(crate) fn import<R: Read>(reader: R, pipeline: &mut Producer<'_>) -> Result<
         if text.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        pipeline.row(Location::Line(number), parse(text));
+        pipeline.row(Location::Line(number), parse(text, kind));
         if pipeline.stopped() {
             break;
         }
@@ -65,27 +79,50 @@ pub(crate) fn import<R: Read>(reader: R, pipeline: &mut Producer<'_>) -> Result<
 /// record of its `kind` is read from the value, so that a refused field is
 /// named by its path (`date`, `items.welcome`), which serde loses inside a
 /// tagged enum.
-fn parse(text: &[u8]) -> Result<(Record, Vec<CellProblem>), Vec<CellProblem>> {
+fn parse(
+    text: &[u8],
+    expected: Option<RecordKind>,
+) -> Result<(Record, Vec<CellProblem>), Vec<CellProblem>> {
     let value: Value = serde_json::from_slice(text).map_err(|e| vec![problem(syntax(&e))])?;
     let Value::Object(mut object) = value else {
         return Err(vec![problem(
             "the line is not a JSON object: each line holds one record".into(),
         )]);
     };
-    let kind = match object.remove("kind") {
-        Some(Value::String(kind)) => kind.parse::<RecordKind>().map_err(|reason| {
-            vec![CellProblem {
-                column: None,
-                field: Some("kind".into()),
-                reason,
-            }]
-        })?,
-        _ => {
-            return Err(vec![CellProblem {
-                column: None,
-                field: Some("kind".into()),
-                reason: "a record needs a `kind`: visit, survey_answer or event".into(),
-            }]);
+    let kind_problem = |reason: String| {
+        vec![CellProblem {
+            column: None,
+            field: Some("kind".into()),
+            reason,
+        }]
+    };
+    let kind = match (object.remove("kind"), expected) {
+        (Some(Value::String(tag)), expected) => {
+            let tag = tag.parse::<RecordKind>().map_err(kind_problem)?;
+            match expected {
+                Some(expected) if expected != tag => {
+                    return Err(kind_problem(format!(
+                        "the record says it is a `{}` but the file is imported as records \
+                         of kind `{}`",
+                        tag.as_str(),
+                        expected.as_str()
+                    )));
+                }
+                _ => tag,
+            }
+        }
+        (Some(other), _) => {
+            return Err(kind_problem(format!(
+                "`kind` must be text (visit, survey_answer or event), not {other}"
+            )));
+        }
+        (None, Some(expected)) => expected,
+        (None, None) => {
+            return Err(kind_problem(
+                "a record needs a `kind` (visit, survey_answer or event), or the import \
+                 must name the kind of the file's records"
+                    .into(),
+            ));
         }
     };
     let value = Value::Object(object);
@@ -93,7 +130,15 @@ fn parse(text: &[u8]) -> Result<(Record, Vec<CellProblem>), Vec<CellProblem>> {
         RecordKind::Visit => read(value).map(Record::Visit),
         RecordKind::SurveyAnswer => read(value).map(Record::SurveyAnswer),
         RecordKind::Event => read(value).map(Record::Event),
-    }?;
+    }
+    .map_err(|mut problems| {
+        for p in &mut problems {
+            if let Some(field) = p.field.as_deref().filter(|f| DATE_FIELDS.contains(f)) {
+                p.reason = date_reason(text, field, &p.reason);
+            }
+        }
+        problems
+    })?;
     Ok((record, Vec::new()))
 }
 
@@ -106,6 +151,31 @@ fn read<T: DeserializeOwned>(value: Value) -> Result<T, Vec<CellProblem>> {
             reason: e.into_inner().to_string(),
         }]
     })
+}
+
+/// A refused date, in a sentence naming the field and quoting the value.
+/// The value was moved into the record being read, so the line is parsed
+/// again: this only happens for a refused line, never on the way of the
+/// good ones.
+fn date_reason(line: &[u8], field: &str, detail: &str) -> String {
+    let value = serde_json::from_slice::<Value>(line)
+        .ok()
+        .and_then(|mut v| v.get_mut(field).map(Value::take));
+    match value {
+        Some(Value::String(s)) => match text::parse_date(&s) {
+            // The day exists but is written as a spreadsheet would.
+            Ok(day) => {
+                format!("`{field}` holds `{s}`: JSON Lines dates are written yyyy-mm-dd ({day})")
+            }
+            Err(_) => {
+                format!("`{field}` holds `{s}`, which is not a date written yyyy-mm-dd: {detail}")
+            }
+        },
+        Some(other) => {
+            format!("`{field}` must be a date written yyyy-mm-dd, not {other}: {detail}")
+        }
+        None => format!("`{field}`: {detail}"),
+    }
 }
 
 /// serde_json's message, with the position inside the line given as a

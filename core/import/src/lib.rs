@@ -268,7 +268,7 @@ fn read_rows<R: Read + Seek>(
                 }
             }
         }
-        Format::JsonLines => jsonl_import::import(reader, producer),
+        Format::JsonLines => jsonl_import::import(reader, kind, producer),
     }
 }
 

@@ -34,12 +34,30 @@ def test_a_json_lines_file_is_imported_once(network: em.Network, tmp_path: pathl
     assert result.file == "visites-2009.jsonl"
     again = network.import_file(path)
     assert again.already_imported and network.counts().visits == 300
-    # FIXME: em-import reads the kind of a JSON Lines record from the record
-    # alone, even when the caller names it; today an untagged file is refused.
+    # Records without a `kind` tag take the kind the caller names.
     untagged = write_jsonl(tmp_path / "untagged.jsonl", make_visits(5, seed=9))
+    assert network.import_file(untagged, kind="visit").stored == 5
+    assert network.counts().visits == 305
+    # A tag that says otherwise is refused, naming the line and the field.
+    mixed = write_jsonl(
+        tmp_path / "mixed.jsonl",
+        [make_visits(1, seed=11)[0], dict(make_visits(1, seed=12)[0], kind="event")],
+    )
     with pytest.raises(em.ImportFileError) as caught:
-        network.import_file(untagged, kind="visit")
-    assert "kind" in caught.value.reason
+        network.import_file(mixed, kind="visit")
+    assert (caught.value.line, caught.value.field) == (2, "kind")
+    assert "imported as records of kind `visit`" in caught.value.reason
+    assert network.counts().visits == 305
+
+
+def test_a_json_lines_date_error_names_the_field(
+    network: em.Network, tmp_path: pathlib.Path
+) -> None:
+    path = write_jsonl(tmp_path / "dates.jsonl", [dict(make_visits(1)[0], date="12/03/2009")])
+    with pytest.raises(em.ImportFileError) as caught:
+        network.import_file(path, kind="visit")
+    assert (caught.value.line, caught.value.field) == (1, "date")
+    assert "`date` holds `12/03/2009`" in caught.value.reason
 
 
 def test_a_french_csv_file_is_imported_with_its_own_headers(
