@@ -116,10 +116,12 @@ impl Labelling {
         let ruleset = ruleset.unwrap_or_else(Ruleset::shipped);
         // FIXME: the derived facts use the shipped registry's communes and
         // sites; taking a registry here would change the Python signature.
-        let territory = Territory::from_registry(&em_core::Registry::champagne_ardenne())
-            .map_err(|e| EmError::Territory {
-                message: e.to_string(),
-                problems: vec![Problem::reason(e.to_string())],
+        let territory =
+            Territory::from_registry(&em_core::Registry::champagne_ardenne()).map_err(|e| {
+                EmError::Territory {
+                    message: e.to_string(),
+                    problems: vec![Problem::reason(e.to_string())],
+                }
             })?;
         Ok(Arc::new(Labelling {
             rules: Labelling::rules_of(&ruleset)?,
