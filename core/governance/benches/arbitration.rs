@@ -33,6 +33,27 @@ fn one_site(c: &mut Criterion) {
     c.bench_function("arbitrate 200 proposals / 10 M€ envelope", |b| {
         b.iter(|| arbitrate(black_box(&rules), &roadmap, "reims", black_box(&all)).unwrap())
     });
+    // Larger proposals where the envelope is what binds: the limits per
+    // orientation are lifted.
+    let mut loose = rules_with_envelope(10_000_000);
+    for p in &mut loose.arbitration.max_actions_per_orientation.0 {
+        p.value = 200;
+    }
+    for p in &mut loose.arbitration.max_orientation_share_percent.0 {
+        p.value = 100;
+    }
+    let mut rng = Rng::new(2011);
+    let large = proposals(&mut rng, &roadmap, "reims", 200, 20_000, 150_000);
+    let first = arbitrate(&loose, &roadmap, "reims", &large).unwrap();
+    println!(
+        "200 proposals, 10 M€ binding: {} kept, {} € of 10 000 000 €, {} nodes",
+        first.kept.len(),
+        first.region_funding_eur,
+        first.nodes
+    );
+    c.bench_function("arbitrate 200 proposals / 10 M€ envelope binding", |b| {
+        b.iter(|| arbitrate(black_box(&loose), &roadmap, "reims", black_box(&large)).unwrap())
+    });
 }
 
 fn region(c: &mut Criterion) {
@@ -45,6 +66,11 @@ fn region(c: &mut Criterion) {
         .iter()
         .flat_map(|s| proposals(&mut rng, &roadmap, s, 40, 2_000, 15_000))
         .collect();
+    let nodes: Vec<u64> = arbitrate_network(&rules, &roadmap, &sites, &all)
+        .into_iter()
+        .map(|(_, r)| r.unwrap().nodes)
+        .collect();
+    println!("11 sites × 40 proposals: nodes per site {nodes:?}");
     c.bench_function(
         "arbitrate the region: 11 sites × 40 proposals + regional view",
         |b| {

@@ -16,7 +16,7 @@ use super::relaxation::Multipliers;
 use super::solver::{Problem, Row};
 
 /// Rounds of separation at the root, at most.
-const ROUNDS: usize = 20;
+const ROUNDS: usize = 5;
 /// Cuts added in all, at most.
 const MAX_CUTS: usize = 200;
 

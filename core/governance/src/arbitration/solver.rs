@@ -182,6 +182,11 @@ impl Outcome {
 /// instance, and the caller is told the answer is not proven.
 pub const MAX_NODES: u64 = 500_000;
 
+/// A node solves its own relaxation when its multipliers were computed
+/// this many decisions above it, or more: a linear program per node costs
+/// more than the nodes a slightly staler bound lets through.
+const RESOLVE_EVERY: usize = 2;
+
 /// The optimal selection under the tie-break, or why there is none.
 ///
 /// Two searches. The first branches on the item the node's linear
@@ -392,7 +397,7 @@ impl<'a> Search<'a> {
         // The inherited multipliers do not prune the node: those of its own
         // relaxation may, and they serve its subtree.
         let own;
-        let lambda = if lambda.decided < depth {
+        let lambda = if lambda.decided + RESOLVE_EVERY <= depth {
             own = Rc::new(Multipliers::at_node(self.p, &self.fixed, used, depth));
             if self.prune(used, value, &own) {
                 return;
