@@ -50,7 +50,9 @@ def ensure_venv():
     except ImportError:
         pass
     python = VENV / "bin" / "python"
-    if Path(sys.executable).resolve() == python.resolve():
+    # A venv's python is a link to the interpreter it was made from, so the
+    # prefix, not the resolved executable, tells whether this is the venv.
+    if Path(sys.prefix).resolve() == VENV.resolve():
         sys.exit("pandas and duckdb are not importable in the benchmark's venv")
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
