@@ -38,6 +38,7 @@
 
 mod codec;
 mod error;
+pub mod governance;
 mod import;
 pub mod journal;
 pub mod migrations;

@@ -13,6 +13,7 @@ use crate::StoreError;
 pub const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../migrations/0001_statistics.sql")),
     (2, include_str!("../migrations/0002_journal.sql")),
+    (3, include_str!("../migrations/0003_governance.sql")),
 ];
 
 /// The schema version this build of the library writes.
