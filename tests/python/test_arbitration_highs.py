@@ -12,9 +12,9 @@ solves it with HiGHS (`highspy`), and requires:
 - the library's kept proposals meet every rule, checked here in exact
   integers, and are worth the value it reports.
 
-The library's search stops, unproven, after a fixed number of nodes. On a
-few adversarial instances it does (1 in 1000 with the seed used here): such
-an instance must still have a plan meeting every rule, worth no more than
+The library's search stops, unproven, after a fixed number of nodes. It
+can on adversarial instances (none of the 1000 drawn here): such an
+instance must still have a plan meeting every rule, worth no more than
 HiGHS's optimum, and they must stay rare (at most 1 %).
 
 Set EM_ARBITRATION_INSTANCES to a JSON file written by the example to skip
