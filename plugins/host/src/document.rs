@@ -124,28 +124,31 @@ pub fn document_from_plugin(
         ids: BTreeSet::new(),
         rules: *rules,
     };
-    check.label("title", &doc.title, true);
+    check.label(At::root("title", None), &doc.title, true);
     if doc.sections.is_empty() {
-        check.violation("sections", "a document needs at least one section");
+        check.violation(
+            At::root("sections", None),
+            "a document needs at least one section",
+        );
     }
     let mut sections = Vec::with_capacity(doc.sections.len());
     for (i, section) in doc.sections.into_iter().enumerate() {
-        let path = format!("sections[{i}]");
-        check.id(&format!("{path}.id"), &section.id);
-        check.label(&format!("{path}.title"), &section.title, true);
+        let path = At::root("sections", Some(i));
+        check.id(path.field("id"), &section.id);
+        check.label(path.field("title"), &section.title, true);
         let mut blocks = Vec::with_capacity(section.blocks.len());
         for (j, block) in section.blocks.into_iter().enumerate() {
-            let path = format!("{path}.blocks[{j}]");
+            let path = path.item("blocks", j);
             blocks.push(match block {
                 wit::Block::Paragraph(text) => {
-                    check.text(&format!("{path}.paragraph"), &text);
+                    check.text(path.field("paragraph"), &text);
                     core::Block::Text { text }
                 }
                 wit::Block::Table(table) => {
-                    core::Block::Table(check.table(&format!("{path}.table"), table))
+                    core::Block::Table(check.table(path.field("table"), table))
                 }
                 wit::Block::Chart(chart) => {
-                    core::Block::Chart(check.chart(&format!("{path}.chart"), chart))
+                    core::Block::Chart(check.chart(path.field("chart"), chart))
                 }
             });
         }
@@ -165,6 +168,55 @@ pub fn document_from_plugin(
     }
 }
 
+/// Where a value sits in a plugin's output (`sections[1].blocks[0].table`),
+/// spelled out only when a violation names it: writing the path of every
+/// cell up front cost more than checking the cells.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    parent: Option<&'a At<'a>>,
+    name: &'static str,
+    index: Option<usize>,
+}
+
+impl<'a> At<'a> {
+    fn root(name: &'static str, index: Option<usize>) -> At<'static> {
+        At {
+            parent: None,
+            name,
+            index,
+        }
+    }
+
+    fn field(&'a self, name: &'static str) -> At<'a> {
+        At {
+            parent: Some(self),
+            name,
+            index: None,
+        }
+    }
+
+    fn item(&'a self, name: &'static str, index: usize) -> At<'a> {
+        At {
+            parent: Some(self),
+            name,
+            index: Some(index),
+        }
+    }
+}
+
+impl fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(parent) = self.parent {
+            write!(f, "{parent}.")?;
+        }
+        f.write_str(self.name)?;
+        match self.index {
+            Some(i) => write!(f, "[{i}]"),
+            None => Ok(()),
+        }
+    }
+}
+
 struct Checker {
     violations: Vec<OutputViolation>,
     ids: BTreeSet<String>,
@@ -172,16 +224,16 @@ struct Checker {
 }
 
 impl Checker {
-    fn violation(&mut self, path: &str, reason: impl Into<String>) {
+    fn violation(&mut self, path: At<'_>, reason: impl Into<String>) {
         self.violations.push(OutputViolation {
-            path: path.to_owned(),
+            path: path.to_string(),
             reason: reason.into(),
         });
     }
 
     /// Text of a paragraph or a cell: line breaks allowed, no other
     /// control character, since renderers write CSV and HTML.
-    fn text(&mut self, path: &str, text: &str) {
+    fn text(&mut self, path: At<'_>, text: &str) {
         if let Some(c) = text
             .chars()
             .find(|c| c.is_control() && *c != '\n' && *c != '\t')
@@ -190,7 +242,7 @@ impl Checker {
         }
     }
 
-    fn label(&mut self, path: &str, text: &str, required: bool) {
+    fn label(&mut self, path: At<'_>, text: &str, required: bool) {
         if required && text.trim().is_empty() {
             self.violation(path, "must not be empty");
         } else if text.len() > MAX_LABEL {
@@ -202,7 +254,7 @@ impl Checker {
 
     /// Identifiers become HTML anchors and file names, and must be unique
     /// in the document.
-    fn id(&mut self, path: &str, id: &str) {
+    fn id(&mut self, path: At<'_>, id: &str) {
         let valid = !id.is_empty()
             && id.len() <= 64
             && id
@@ -218,27 +270,24 @@ impl Checker {
         }
     }
 
-    fn table(&mut self, path: &str, table: wit::Table) -> core::Table {
-        self.id(&format!("{path}.id"), &table.id);
-        self.label(&format!("{path}.title"), &table.title, true);
+    fn table(&mut self, path: At<'_>, table: wit::Table) -> core::Table {
+        self.id(path.field("id"), &table.id);
+        self.label(path.field("title"), &table.title, true);
         if let Some(note) = &table.note {
-            self.text(&format!("{path}.note"), note);
+            self.text(path.field("note"), note);
         }
         if table.columns.is_empty() {
-            self.violation(
-                &format!("{path}.columns"),
-                "a table needs at least one column",
-            );
+            self.violation(path.field("columns"), "a table needs at least one column");
         }
         let mut column_ids = BTreeSet::new();
         for (c, column) in table.columns.iter().enumerate() {
             if !column_ids.insert(column.id.as_str()) {
                 self.violation(
-                    &format!("{path}.columns[{c}].id"),
+                    path.item("columns", c).field("id"),
                     format!("column `{}` appears twice", column.id),
                 );
             }
-            self.label(&format!("{path}.columns[{c}].label"), &column.label, false);
+            self.label(path.item("columns", c).field("label"), &column.label, false);
         }
         let width = table.columns.len();
         let rows = table
@@ -246,11 +295,11 @@ impl Checker {
             .into_iter()
             .enumerate()
             .map(|(r, row)| {
-                let path = format!("{path}.rows[{r}]");
-                self.label(&format!("{path}.label"), &row.label, false);
+                let path = path.item("rows", r);
+                self.label(path.field("label"), &row.label, false);
                 if row.cells.len() != width {
                     self.violation(
-                        &path,
+                        path,
                         format!("{} cell(s) for {width} column(s)", row.cells.len()),
                     );
                 }
@@ -258,7 +307,7 @@ impl Checker {
                     .cells
                     .into_iter()
                     .enumerate()
-                    .map(|(c, cell)| self.cell(&format!("{path}.cells[{c}]"), cell))
+                    .map(|(c, cell)| self.cell(path.item("cells", c), cell))
                     .collect();
                 core::Row {
                     code: row.code,
@@ -283,7 +332,7 @@ impl Checker {
         }
     }
 
-    fn cell(&mut self, path: &str, cell: wit::Cell) -> core::Cell {
+    fn cell(&mut self, path: At<'_>, cell: wit::Cell) -> core::Cell {
         match cell {
             wit::Cell::Count(n) if n > 0 && n < self.rules.small_count_threshold => {
                 core::Cell::Masked
@@ -310,24 +359,21 @@ impl Checker {
         }
     }
 
-    fn chart(&mut self, path: &str, chart: wit::Chart) -> core::Chart {
-        self.id(&format!("{path}.id"), &chart.id);
-        self.label(&format!("{path}.title"), &chart.title, true);
-        self.label(&format!("{path}.unit"), &chart.unit, false);
+    fn chart(&mut self, path: At<'_>, chart: wit::Chart) -> core::Chart {
+        self.id(path.field("id"), &chart.id);
+        self.label(path.field("title"), &chart.title, true);
+        self.label(path.field("unit"), &chart.unit, false);
         if chart.categories.is_empty() {
             self.violation(
-                &format!("{path}.categories"),
+                path.field("categories"),
                 "a chart needs at least one category",
             );
         }
         for (c, category) in chart.categories.iter().enumerate() {
-            self.label(&format!("{path}.categories[{c}]"), category, false);
+            self.label(path.item("categories", c), category, false);
         }
         if chart.series.is_empty() {
-            self.violation(
-                &format!("{path}.series"),
-                "a chart needs at least one series",
-            );
+            self.violation(path.field("series"), "a chart needs at least one series");
         }
         let width = chart.categories.len();
         let threshold = self.rules.small_count_threshold as f64;
@@ -336,11 +382,11 @@ impl Checker {
             .into_iter()
             .enumerate()
             .map(|(s, series)| {
-                let path = format!("{path}.series[{s}]");
-                self.label(&format!("{path}.label"), &series.label, false);
+                let path = path.item("series", s);
+                self.label(path.field("label"), &series.label, false);
                 if series.values.len() != width {
                     self.violation(
-                        &format!("{path}.values"),
+                        path.field("values"),
                         format!("{} value(s) for {width} categories", series.values.len()),
                     );
                 }
@@ -352,7 +398,7 @@ impl Checker {
                         let x = value?;
                         if !x.is_finite() {
                             self.violation(
-                                &format!("{path}.values[{v}]"),
+                                path.item("values", v),
                                 "a chart value must be a finite number",
                             );
                             return None;
