@@ -14,6 +14,12 @@ cd "$root"
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# Doctests and linkers write their binaries under TMPDIR. On machines where
+# /tmp is a small memory-backed file system, a full /tmp kills the linker
+# with a bus error, so temporary files go next to the build instead.
+export TMPDIR="$root/target/tmp"
+mkdir -p "$TMPDIR"
+
 step "cargo fmt --check"
 cargo fmt --all --check
 
