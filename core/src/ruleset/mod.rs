@@ -9,7 +9,11 @@
 //!
 //! Every value is dated (see [`crate::dated`]), so that a region changing a
 //! threshold edits a file, adds a period, and keeps the past judgeable.
+//! Every number of every file is also held to a sane range ([`bounds`]): a
+//! masking threshold of 0 or a label valid for a century is refused with
+//! its file, path, line and the reason.
 
+pub mod bounds;
 mod error;
 pub mod statistics;
 
@@ -114,6 +118,19 @@ impl Ruleset {
                 None
             }
         };
+        // Every file's numbers against their sane ranges, the areas' files
+        // included: a ruleset is refused as a whole. A place already named
+        // (a negative count the parser refused) is not named twice.
+        for (name, text) in &files {
+            for error in bounds::check(name, text) {
+                if !errors
+                    .iter()
+                    .any(|e| e.file == error.file && e.path == error.path)
+                {
+                    errors.push(error);
+                }
+            }
+        }
         match (manifest, statistics) {
             (Some(manifest), Some(statistics)) if errors.is_empty() => Ok(Ruleset {
                 manifest,
@@ -230,6 +247,52 @@ mod tests {
         manifest.push_str("colour = \"blue\"\n");
         let err = Ruleset::from_files(files).unwrap_err();
         assert!(err.0[0].reason.contains("colour"), "{err}");
+    }
+
+    /// The fault a fresh user found: a masking threshold of 0 was accepted
+    /// and every small count was published.
+    #[test]
+    fn a_masking_threshold_of_zero_or_below_is_refused_with_file_path_and_reason() {
+        for (value, words) in [("0", "0 is below the smallest sane value, 2"), ("-3", "-3")] {
+            let mut files = shipped_files();
+            let stats = files.get_mut("statistics.toml").unwrap();
+            *stats = stats.replace(
+                "small_count_threshold = [{ from = \"2007-01-01\", value = 5 }]",
+                &format!("small_count_threshold = [{{ from = \"2007-01-01\", value = {value} }}]"),
+            );
+            let err = Ruleset::from_files(files).unwrap_err();
+            assert_eq!(err.0.len(), 1, "{err}");
+            let e = &err.0[0];
+            assert_eq!(e.file, "statistics.toml");
+            assert_eq!(
+                e.path, "publication.small_count_threshold[0].value",
+                "{err}"
+            );
+            assert!(e.line.is_some(), "{err}");
+            assert!(e.reason.contains(words), "{err}");
+        }
+    }
+
+    #[test]
+    fn an_absurd_number_in_an_area_file_is_refused_by_the_whole_ruleset() {
+        let mut files = shipped_files();
+        let territory = files.get_mut("territory.toml").unwrap();
+        *territory = territory.replace("value = 30.0", "value = 5000.0");
+        let err = Ruleset::from_files(files).unwrap_err();
+        let paths: Vec<(&str, &str)> = err
+            .0
+            .iter()
+            .map(|e| (e.file.as_str(), e.path.as_str()))
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                ("territory.toml", "white_zone_km[0].value"),
+                ("territory.toml", "catchment_overlap_radius_km[0].value")
+            ],
+            "{err}"
+        );
+        assert!(err.0[0].reason.contains("300 km"), "{err}");
     }
 
     #[test]
