@@ -19,6 +19,17 @@
 //!    any that the equations determine gets a companion masked in one of its
 //!    groups, and step 1 runs again.
 //!
+//! A zero is never chosen as a companion either, and counts as published
+//! when the equations are solved. Masking it would hide nothing: the
+//! report shows the same zero elsewhere in a way a reader can use — no
+//! events of a type means nobody attended one, answered or was satisfied;
+//! no visits in a row means no visitors in it. A masked zero next to such
+//! a shown zero is known, so a row whose other cells are all zero gives its
+//! one masked cell back as the total minus the shown ones (a site's single
+//! workshop with 3 respondents, beside two masked types of no event, was
+//! found so). So when a masked cell's group has no non-zero member left to
+//! mask, rule 1 masks the total, and the solver goes on from there.
+//!
 //! Masked cells remain bounded (a reader knows a masked primary cell is
 //! below the threshold); what is guaranteed is that none can be recovered
 //! exactly.
@@ -39,13 +50,10 @@ pub fn suppress(values: &[u64], groups: &[Group], threshold: u64) -> Vec<bool> {
     if !masked.iter().any(|&m| m) {
         return masked;
     }
-    // The total of a group without members is zero by construction (a
-    // département without a site): masking it would hide nothing, so it is
-    // never chosen as a companion.
-    let mut fixed = vec![false; values.len()];
-    for group in groups.iter().filter(|g| g.members.is_empty()) {
-        fixed[group.total] = true;
-    }
+    // A zero is never chosen as a companion: other published counts tell
+    // it anyway (see the module's documentation). That covers the total of
+    // a group without members too (a département without a site).
+    let fixed: Vec<bool> = values.iter().map(|&v| v == 0).collect();
     let mut containing: Vec<Vec<usize>> = vec![Vec::new(); values.len()];
     for (g, group) in groups.iter().enumerate() {
         containing[group.total].push(g);
@@ -219,9 +227,13 @@ mod tests {
 
     /// An independent check, in exact integer arithmetic: can cell `c` be
     /// written as a combination of the groups' equations? It can iff adding
-    /// its unit vector to the equations does not raise their rank.
-    fn recoverable(groups: &[Group], masked: &[bool], c: usize) -> bool {
-        let unknowns: Vec<usize> = (0..masked.len()).filter(|&i| masked[i]).collect();
+    /// its unit vector to the equations does not raise their rank. A zero
+    /// counts as known even when masked, since the report shows it
+    /// elsewhere (no events of the type, no visits in the row).
+    fn recoverable(groups: &[Group], values: &[u64], masked: &[bool], c: usize) -> bool {
+        let unknowns: Vec<usize> = (0..masked.len())
+            .filter(|&i| masked[i] && values[i] > 0)
+            .collect();
         let col = |cell: usize| unknowns.iter().position(|&u| u == cell);
         let mut rows: Vec<Vec<i128>> = groups
             .iter()
@@ -239,8 +251,12 @@ mod tests {
             })
             .collect();
         let before = rank(rows.clone());
+        let Some(i) = col(c) else {
+            // A masked zero is known: it is recovered by definition.
+            return true;
+        };
         let mut unit = vec![0i128; unknowns.len()];
-        unit[col(c).expect("c is masked")] = 1;
+        unit[i] = 1;
         rows.push(unit);
         rank(rows) == before
     }
@@ -358,6 +374,7 @@ mod tests {
                 if v > 0 && v < threshold {
                     prop_assert!(masked[c], "cell {c} = {v} is below {threshold} and shown");
                 }
+                prop_assert!(v > 0 || !masked[c], "cell {c} is a zero and masked");
             }
             // Subtraction within one group: never exactly one masked cell.
             for group in &groups {
@@ -370,7 +387,7 @@ mod tests {
             // Any combination of the groups' equations.
             for c in (0..values.len()).filter(|&c| masked[c]) {
                 prop_assert!(
-                    !recoverable(&groups, &masked, c),
+                    !recoverable(&groups, &values, &masked, c),
                     "cell {c} can be worked out from the published cells"
                 );
             }
@@ -386,6 +403,51 @@ mod tests {
             members: vec![0, 1, 2],
         }];
         assert_eq!(suppress(&values, &groups, 5), [true, true, false, false]);
+    }
+
+    #[test]
+    fn a_small_count_beside_zeros_is_not_given_back_by_its_total() {
+        // The respondents of a site's events by type, as the demo had them
+        // in 2009: one workshop with 3 respondents (masked), the types of
+        // no event at 0, and the total 97. Masking a zero beside the 3 hid
+        // nothing, since the types' event counts (0) are published: 97
+        // minus the shown cells gave the 3 back. The companion must be a
+        // non-zero cell; the site is also its département's and region's
+        // only one here, so those columns carry the same equations.
+        let site = vec![
+            vec![0],
+            vec![10],
+            vec![0],
+            vec![3],
+            vec![25],
+            vec![0],
+            vec![59],
+        ];
+        let by_type: Vec<Vec<u64>> = vec![site.into_iter().flatten().collect()];
+        let (values, groups) = hierarchical_table(&by_type, &[0], 1, true);
+        let masked = suppress(&values, &groups, 5);
+        for (c, &v) in values.iter().enumerate() {
+            assert!(v > 0 || !masked[c], "a zero is masked: {masked:?}");
+            if masked[c] {
+                assert!(
+                    !recoverable(&groups, &values, &masked, c),
+                    "{c} in {masked:?}"
+                );
+            }
+        }
+        // The 3 and, with it, the next smallest count, the 10.
+        let site_cell = |row: usize| 2 * 8 + row;
+        assert!(masked[site_cell(3)] && masked[site_cell(1)]);
+    }
+
+    #[test]
+    fn a_small_count_among_zeros_takes_its_total_with_it() {
+        let values = [3, 0, 0, 3];
+        let groups = [Group {
+            total: 3,
+            members: vec![0, 1, 2],
+        }];
+        assert_eq!(suppress(&values, &groups, 5), [true, false, false, true]);
     }
 
     #[test]
@@ -434,7 +496,10 @@ mod tests {
         ];
         let masked = suppress(&values, &groups, 5);
         for c in (0..values.len()).filter(|&c| masked[c]) {
-            assert!(!recoverable(&groups, &masked, c), "{c} in {masked:?}");
+            assert!(
+                !recoverable(&groups, &values, &masked, c),
+                "{c} in {masked:?}"
+            );
         }
         assert!(masked[0] && masked[4]);
     }
