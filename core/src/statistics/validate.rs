@@ -4,13 +4,27 @@
 //! A [`Validator`] is built once per import and returns, for each record,
 //! every problem it has — never only the first — so that a site fixes its
 //! file in one go.
+//!
+//! An import checks a dozen codes per record, a million records a file, so
+//! the validator resolves the ruleset's nomenclatures, the registry's sites
+//! and its communes into tables of its own when it is built: a code is then
+//! one foldhash look-up in its nomenclature's table, with no look-up of the
+//! nomenclature by name and no SipHash. The tables borrow everything from
+//! the ruleset and the registry, which stay the only source of the rules.
+
+use std::collections::{HashMap, HashSet};
 
 use jiff::civil::Date;
 
 use super::{Event, Record, SurveyAnswer, Visit};
 use crate::registry::Registry;
 use crate::ruleset::Ruleset;
-use crate::ruleset::statistics::CodeProblem;
+use crate::ruleset::statistics::{Code, REQUIRED_NOMENCLATURES};
+
+/// Tables read for every field of every record: foldhash, since their keys
+/// come from the ruleset and the registry, never from a file.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+type FastSet<K> = HashSet<K, foldhash::fast::RandomState>;
 
 /// One problem of one field of a record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,16 +45,108 @@ impl FieldError {
 }
 
 /// Checks records against a ruleset and a registry.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Validator<'a> {
     ruleset: &'a Ruleset,
-    registry: &'a Registry,
+    /// Per nomenclature of [`REQUIRED_NOMENCLATURES`], in its order: each
+    /// code with its periods.
+    codes: Vec<FastMap<&'a str, Vec<&'a Code>>>,
+    sites: FastSet<&'a str>,
+    communes: FastSet<&'a str>,
+    /// The codes of the départements whose communes the registry holds.
+    departement_codes: Vec<&'a str>,
+    /// The same, joined for messages.
+    departements: String,
+    /// Records dated after this day are refused; `None` checks no date
+    /// against the calendar.
+    today: Option<Date>,
+}
+
+/// Positions in [`REQUIRED_NOMENCLATURES`].
+#[derive(Debug, Clone, Copy)]
+enum Nomenclature {
+    ContactMode,
+    Sex,
+    AgeBand,
+    Status,
+    EducationLevel,
+    ArrivalChannel,
+    Theme,
+    Service,
+    Partner,
+    SurveyItem,
+    EventType,
+}
+
+impl Nomenclature {
+    fn id(self) -> &'static str {
+        REQUIRED_NOMENCLATURES[self as usize]
+    }
 }
 
 impl<'a> Validator<'a> {
     /// A validator for the given rules and network.
     pub fn new(ruleset: &'a Ruleset, registry: &'a Registry) -> Self {
-        Validator { ruleset, registry }
+        let codes = REQUIRED_NOMENCLATURES
+            .iter()
+            .map(|id| {
+                let mut table: FastMap<&'a str, Vec<&'a Code>> = FastMap::default();
+                // A ruleset without one of these nomenclatures is refused
+                // when it is loaded; an empty table would refuse every code.
+                if let Some(n) = ruleset.statistics.nomenclature(id) {
+                    for code in &n.codes {
+                        table.entry(code.code.as_str()).or_default().push(code);
+                    }
+                }
+                table
+            })
+            .collect();
+        let departement_codes: Vec<&str> = registry
+            .departements
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect();
+        let departements = departement_codes.join(", ");
+        Validator {
+            ruleset,
+            codes,
+            sites: registry.sites.iter().map(|s| s.id.as_str()).collect(),
+            communes: registry.communes.iter().map(|c| c.code.as_str()).collect(),
+            departement_codes,
+            departements,
+            today: None,
+        }
+    }
+
+    /// Refuses visits and survey answers dated after `today`: nobody can
+    /// have come, or answered, on a day still to come. The caller reads
+    /// the clock (em-core does no I/O); an import passes the day it runs.
+    pub fn with_today(mut self, today: Date) -> Self {
+        self.today = Some(today);
+        self
+    }
+
+    /// Whether an INSEE code is in one of the départements whose communes
+    /// the registry lists in full. Only those codes can be checked: a
+    /// visitor may live outside the region (the activity report counts
+    /// them apart), and the registry does not hold the rest of France.
+    fn in_registry_departement(&self, commune: &str) -> bool {
+        self.departement_codes
+            .iter()
+            .any(|d| !d.is_empty() && commune.starts_with(d))
+    }
+
+    fn future(&self, errors: &mut Vec<FieldError>, field: &str, day: Date, what: &str) {
+        if let Some(today) = self.today
+            && day > today
+        {
+            errors.push(FieldError::new(
+                field,
+                format!(
+                    "{day} is after today ({today}): {what} cannot be recorded before it happens"
+                ),
+            ));
+        }
     }
 
     /// Every problem of a record of any kind.
@@ -57,37 +163,74 @@ impl<'a> Validator<'a> {
         let mut errors = Vec::new();
         let day = visit.date;
         self.site(&mut errors, &visit.site, day);
+        self.future(&mut errors, "date", day, "a visit");
         self.code(
             &mut errors,
             "contact_mode",
-            "contact_mode",
+            Nomenclature::ContactMode,
             &visit.contact_mode,
             day,
         );
         let optional = [
-            ("sex", "sex", &visit.sex),
-            ("age_band", "age_band", &visit.age_band),
-            ("status", "status", &visit.status),
-            ("education_level", "education_level", &visit.education_level),
-            ("arrival_channel", "arrival_channel", &visit.arrival_channel),
+            ("sex", Nomenclature::Sex, &visit.sex),
+            ("age_band", Nomenclature::AgeBand, &visit.age_band),
+            ("status", Nomenclature::Status, &visit.status),
+            (
+                "education_level",
+                Nomenclature::EducationLevel,
+                &visit.education_level,
+            ),
+            (
+                "arrival_channel",
+                Nomenclature::ArrivalChannel,
+                &visit.arrival_channel,
+            ),
         ];
         for (field, nomenclature, value) in optional {
             if let Some(value) = value {
                 self.code(&mut errors, field, nomenclature, value, day);
             }
         }
-        self.codes(&mut errors, "themes", "theme", &visit.themes, day);
-        self.codes(&mut errors, "services", "service", &visit.services, day);
-        self.codes(&mut errors, "referrals", "partner", &visit.referrals, day);
-        if let Some(commune) = &visit.commune
-            && !is_insee_code(commune)
-        {
-            errors.push(FieldError::new(
-                "commune",
-                format!(
-                    "`{commune}` is not an INSEE commune code (five characters: digits, or 2A/2B then three digits)"
-                ),
-            ));
+        self.codes(
+            &mut errors,
+            "themes",
+            Nomenclature::Theme,
+            &visit.themes,
+            day,
+        );
+        self.codes(
+            &mut errors,
+            "services",
+            Nomenclature::Service,
+            &visit.services,
+            day,
+        );
+        self.codes(
+            &mut errors,
+            "referrals",
+            Nomenclature::Partner,
+            &visit.referrals,
+            day,
+        );
+        if let Some(commune) = &visit.commune {
+            if !is_insee_code(commune) {
+                errors.push(FieldError::new(
+                    "commune",
+                    format!(
+                        "`{commune}` is not an INSEE commune code (five characters: digits, or 2A/2B then three digits)"
+                    ),
+                ));
+            } else if self.in_registry_departement(commune)
+                && !self.communes.contains(commune.as_str())
+            {
+                errors.push(FieldError::new(
+                    "commune",
+                    format!(
+                        "`{commune}` is not a commune of the registry, which lists every commune of the départements {}",
+                        self.departements
+                    ),
+                ));
+            }
         }
         match self.ruleset.statistics.visit_required_fields(day) {
             Ok(required) => {
@@ -110,9 +253,10 @@ impl<'a> Validator<'a> {
         let mut errors = Vec::new();
         let day = answer.date;
         self.site(&mut errors, &answer.site, day);
+        self.future(&mut errors, "date", day, "an answer");
         for (item, score) in &answer.items {
             let field = format!("items.{item}");
-            self.code(&mut errors, &field, "survey_item", item, day);
+            self.code(&mut errors, &field, Nomenclature::SurveyItem, item, day);
             if !(1..=4).contains(score) {
                 errors.push(FieldError::new(
                     &field,
@@ -149,12 +293,24 @@ impl<'a> Validator<'a> {
         self.code(
             &mut errors,
             "event_type",
-            "event_type",
+            Nomenclature::EventType,
             &event.event_type,
             day,
         );
-        self.codes(&mut errors, "themes", "theme", &event.themes, day);
-        self.codes(&mut errors, "partners", "partner", &event.partners, day);
+        self.codes(
+            &mut errors,
+            "themes",
+            Nomenclature::Theme,
+            &event.themes,
+            day,
+        );
+        self.codes(
+            &mut errors,
+            "partners",
+            Nomenclature::Partner,
+            &event.partners,
+            day,
+        );
         if let Some(respondents) = event.respondents
             && respondents > event.attendance
         {
@@ -183,7 +339,7 @@ impl<'a> Validator<'a> {
     }
 
     fn site(&self, errors: &mut Vec<FieldError>, site: &str, _day: Date) {
-        if self.registry.site(site).is_none() {
+        if !self.sites.contains(site) {
             errors.push(FieldError::new(
                 "site",
                 format!("`{site}` is not a site of the registry"),
@@ -195,40 +351,45 @@ impl<'a> Validator<'a> {
         &self,
         errors: &mut Vec<FieldError>,
         field: &str,
-        nomenclature: &str,
+        nomenclature: Nomenclature,
         code: &str,
         day: Date,
     ) {
-        match self.ruleset.statistics.code(nomenclature, code, day) {
-            Ok(_) => {}
-            Err(CodeProblem::Unknown) => errors.push(FieldError::new(
+        let Some(periods) = self.codes[nomenclature as usize].get(code) else {
+            errors.push(FieldError::new(
                 field,
-                format!("`{code}` is not a code of the nomenclature `{nomenclature}`"),
-            )),
-            Err(CodeProblem::NotInForce { periods }) => {
-                let listed: Vec<String> = periods
-                    .iter()
-                    .map(|(f, u)| match u {
-                        Some(u) => format!("{f} to {u}"),
-                        None => format!("from {f}"),
-                    })
-                    .collect();
-                errors.push(FieldError::new(
-                    field,
-                    format!(
-                        "code `{code}` of `{nomenclature}` is not in force on {day} (in force {})",
-                        listed.join(", ")
-                    ),
-                ));
-            }
+                format!(
+                    "`{code}` is not a code of the nomenclature `{}`",
+                    nomenclature.id()
+                ),
+            ));
+            return;
+        };
+        if periods.iter().any(|c| c.in_force(day)) {
+            return;
         }
+        let listed: Vec<String> = periods
+            .iter()
+            .map(|c| match c.until {
+                Some(u) => format!("{} to {u}", c.from),
+                None => format!("from {}", c.from),
+            })
+            .collect();
+        errors.push(FieldError::new(
+            field,
+            format!(
+                "code `{code}` of `{}` is not in force on {day} (in force {})",
+                nomenclature.id(),
+                listed.join(", ")
+            ),
+        ));
     }
 
     fn codes(
         &self,
         errors: &mut Vec<FieldError>,
         field: &str,
-        nomenclature: &str,
+        nomenclature: Nomenclature,
         codes: &[String],
         day: Date,
     ) {
@@ -385,5 +546,112 @@ mod tests {
         let errors = Validator::new(&ruleset, &registry).check_event(&event);
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["end_date", "respondents"]);
+    }
+
+    #[test]
+    fn the_validator_tables_follow_the_required_nomenclatures() {
+        let all = [
+            Nomenclature::ContactMode,
+            Nomenclature::Sex,
+            Nomenclature::AgeBand,
+            Nomenclature::Status,
+            Nomenclature::EducationLevel,
+            Nomenclature::ArrivalChannel,
+            Nomenclature::Theme,
+            Nomenclature::Service,
+            Nomenclature::Partner,
+            Nomenclature::SurveyItem,
+            Nomenclature::EventType,
+        ];
+        let ids: Vec<&str> = all.iter().map(|n| n.id()).collect();
+        assert_eq!(ids, REQUIRED_NOMENCLATURES);
+        let expected = [
+            "contact_mode",
+            "sex",
+            "age_band",
+            "status",
+            "education_level",
+            "arrival_channel",
+            "theme",
+            "service",
+            "partner",
+            "survey_item",
+            "event_type",
+        ];
+        assert_eq!(ids, expected);
+    }
+
+    #[test]
+    fn a_visit_after_today_is_refused_on_its_date() {
+        let ruleset = Ruleset::champagne_ardenne();
+        let registry = Registry::champagne_ardenne();
+        let validator = Validator::new(&ruleset, &registry).with_today(date(2009, 3, 11));
+        let errors = validator.check_visit(&visit());
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].field, "date");
+        assert_eq!(
+            errors[0].reason,
+            "2009-03-12 is after today (2009-03-11): a visit cannot be recorded before it happens"
+        );
+        // The day itself is not in the future.
+        let validator = Validator::new(&ruleset, &registry).with_today(date(2009, 3, 12));
+        assert_eq!(validator.check_visit(&visit()), vec![]);
+        // Without a day given, no date is checked against the calendar.
+        let mut far = visit();
+        far.date = date(2099, 3, 12);
+        let errors = Validator::new(&ruleset, &registry).check_visit(&far);
+        assert!(
+            errors
+                .iter()
+                .all(|e| e.field != "date" || !e.reason.contains("after today"))
+        );
+    }
+
+    #[test]
+    fn a_survey_answer_after_today_is_refused_on_its_date() {
+        let ruleset = Ruleset::champagne_ardenne();
+        let registry = Registry::champagne_ardenne();
+        let answer = SurveyAnswer {
+            site: "reims".into(),
+            date: date(2009, 5, 4),
+            reference: None,
+            items: [("welcome".to_owned(), 4)].into(),
+            would_recommend: Some(true),
+        };
+        let validator = Validator::new(&ruleset, &registry).with_today(date(2009, 5, 1));
+        let fields: Vec<String> = validator
+            .check_survey_answer(&answer)
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["date"]);
+    }
+
+    #[test]
+    fn a_commune_code_of_the_region_that_the_registry_does_not_list_is_refused() {
+        let mut v = visit();
+        // 08999 has the shape of an INSEE code of the Ardennes, but no
+        // commune of the Ardennes has it (a typo of 08409, say).
+        v.commune = Some("08999".into());
+        let errors = check(&v);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].field, "commune");
+        assert_eq!(
+            errors[0].reason,
+            "`08999` is not a commune of the registry, which lists every commune of the départements 08, 10, 51, 52"
+        );
+        // A visitor from outside the region (Paris) is counted, not refused:
+        // the registry cannot tell a real commune elsewhere from a typo.
+        v.commune = Some("75056".into());
+        assert_eq!(check(&v), vec![]);
+        // Every commune of the registry passes, whatever its département.
+        let registry = Registry::champagne_ardenne();
+        let ruleset = Ruleset::champagne_ardenne();
+        let validator = Validator::new(&ruleset, &registry);
+        for commune in &registry.communes {
+            let mut v = visit();
+            v.commune = Some(commune.code.clone());
+            assert_eq!(validator.check_visit(&v), vec![], "{}", commune.code);
+        }
     }
 }

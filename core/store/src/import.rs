@@ -5,10 +5,15 @@
 //! [`ImportWriter`] then inserts records one by one and either commits them
 //! all with the row count, or rolls everything back — explicitly, or by
 //! being dropped.
+//!
+//! The writer prepares each insert statement once and keeps it for the
+//! whole file: a million rows then cost a million bind-and-step calls and
+//! no look-up of the statement in rusqlite's cache (which hashes and
+//! compares the SQL text every time).
 
 use std::collections::BTreeSet;
 
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Row, Statement, ToSql, params};
 
 use crate::codec::{join_codes, join_items, write_date};
 use crate::{Event, Record, Store, StoreError, SurveyAnswer, Visit, scan};
@@ -101,7 +106,15 @@ pub enum Inserted {
 /// back, the file's `imports` row included.
 #[derive(Debug)]
 pub struct ImportWriter<'s> {
-    tx: Transaction<'s>,
+    // The transaction is opened and closed by hand rather than held as a
+    // rusqlite `Transaction`: the prepared statements below borrow the
+    // connection for as long as the writer lives, which a `Transaction`
+    // owned by the same struct would not allow.
+    conn: &'s Connection,
+    open: bool,
+    visits: Option<Statement<'s>>,
+    survey_answers: Option<Statement<'s>>,
+    events: Option<Statement<'s>>,
     import_id: i64,
     stored: u64,
     already_stored: u64,
@@ -129,25 +142,16 @@ impl Store {
     /// [`BeginImport::AlreadyImported`] if a file with the same content was
     /// imported before.
     pub fn begin_import(&mut self, source: &ImportSource) -> Result<BeginImport<'_>, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        // Checked inside the write transaction: a second process importing the
-        // same file at the same time waits here, then sees the first's row.
-        if let Some(info) = find_import(&tx, &source.sha256)? {
-            return Ok(BeginImport::AlreadyImported(info));
-        }
-        // The row is opened with rows = -1 and completed at commit; a
-        // rolled-back import leaves no trace of it.
-        tx.execute(
-            "INSERT INTO imports (file_name, sha256, kind, site, rows, imported_at)
-             VALUES (?1, ?2, '', NULL, -1, '')",
-            params![source.file_name, source.sha256],
-        )?;
-        let import_id = tx.last_insert_rowid();
-        Ok(BeginImport::New(ImportWriter {
-            tx,
-            import_id,
+        let conn = &self.conn;
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        // From here on, dropping the writer (or this early guard) rolls back.
+        let mut writer = ImportWriter {
+            conn,
+            open: true,
+            visits: None,
+            survey_answers: None,
+            events: None,
+            import_id: 0,
             stored: 0,
             already_stored: 0,
             kinds: BTreeSet::new(),
@@ -157,7 +161,22 @@ impl Store {
             list_a: String::new(),
             list_b: String::new(),
             list_c: String::new(),
-        }))
+        };
+        // Checked inside the write transaction: a second process importing the
+        // same file at the same time waits here, then sees the first's row.
+        if let Some(info) = find_import(conn, &source.sha256)? {
+            writer.rollback()?;
+            return Ok(BeginImport::AlreadyImported(info));
+        }
+        // The row is opened with rows = -1 and completed at commit; a
+        // rolled-back import leaves no trace of it.
+        conn.execute(
+            "INSERT INTO imports (file_name, sha256, kind, site, rows, imported_at)
+             VALUES (?1, ?2, '', NULL, -1, '')",
+            params![source.file_name, source.sha256],
+        )?;
+        writer.import_id = conn.last_insert_rowid();
+        Ok(BeginImport::New(writer))
     }
 
     /// Imports `records` from `source` in one transaction: all of them, or
@@ -229,7 +248,7 @@ impl ImportWriter<'_> {
             Record::Event(e) => e.reference.as_deref(),
         }
         .unwrap_or_default();
-        let stored = scan::by_reference(&self.tx, record.kind(), record.site(), reference)?;
+        let stored = scan::by_reference(self.conn, record.kind(), record.site(), reference)?;
         if stored.as_ref() == Some(record) {
             self.already_stored += 1;
             Ok(Inserted::AlreadyStored)
@@ -249,49 +268,59 @@ impl ImportWriter<'_> {
         join_codes(&mut self.list_a, "themes", &v.themes)?;
         join_codes(&mut self.list_b, "services", &v.services)?;
         join_codes(&mut self.list_c, "referrals", &v.referrals)?;
-        let mut stmt = self.tx.prepare_cached(
+        let stmt = prepared(
+            self.conn,
+            &mut self.visits,
             "INSERT INTO visits (import_id, site, date, reference, visitor, contact_mode, sex,
                 age_band, status, education_level, commune, first_visit, arrival_channel,
                 themes, services, referrals)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
              ON CONFLICT DO NOTHING",
         )?;
-        Ok(stmt.execute(params![
-            self.import_id,
-            v.site,
-            self.date,
-            v.reference,
-            v.visitor,
-            v.contact_mode,
-            v.sex,
-            v.age_band,
-            v.status,
-            v.education_level,
-            v.commune,
-            v.first_visit,
-            v.arrival_channel,
-            self.list_a,
-            self.list_b,
-            self.list_c,
-        ])?)
+        execute(
+            stmt,
+            &[
+                &self.import_id,
+                &v.site,
+                &self.date,
+                &v.reference,
+                &v.visitor,
+                &v.contact_mode,
+                &v.sex,
+                &v.age_band,
+                &v.status,
+                &v.education_level,
+                &v.commune,
+                &v.first_visit,
+                &v.arrival_channel,
+                &self.list_a,
+                &self.list_b,
+                &self.list_c,
+            ],
+        )
     }
 
     fn insert_survey_answer(&mut self, s: &SurveyAnswer) -> Result<usize, StoreError> {
         write_date(&mut self.date, s.date);
         join_items(&mut self.list_a, &s.items)?;
-        let mut stmt = self.tx.prepare_cached(
+        let stmt = prepared(
+            self.conn,
+            &mut self.survey_answers,
             "INSERT INTO survey_answers (import_id, site, date, reference, items, would_recommend)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT DO NOTHING",
         )?;
-        Ok(stmt.execute(params![
-            self.import_id,
-            s.site,
-            self.date,
-            s.reference,
-            self.list_a,
-            s.would_recommend,
-        ])?)
+        execute(
+            stmt,
+            &[
+                &self.import_id,
+                &s.site,
+                &self.date,
+                &s.reference,
+                &self.list_a,
+                &s.would_recommend,
+            ],
+        )
     }
 
     fn insert_event(&mut self, e: &Event) -> Result<usize, StoreError> {
@@ -299,26 +328,31 @@ impl ImportWriter<'_> {
         write_date(&mut self.end_date, e.end_date);
         join_codes(&mut self.list_a, "themes", &e.themes)?;
         join_codes(&mut self.list_b, "partners", &e.partners)?;
-        let mut stmt = self.tx.prepare_cached(
+        let stmt = prepared(
+            self.conn,
+            &mut self.events,
             "INSERT INTO events (import_id, site, reference, title, start_date, end_date,
                 event_type, themes, partners, attendance, respondents, satisfied)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
              ON CONFLICT DO NOTHING",
         )?;
-        Ok(stmt.execute(params![
-            self.import_id,
-            e.site,
-            e.reference,
-            e.title,
-            self.date,
-            self.end_date,
-            e.event_type,
-            self.list_a,
-            self.list_b,
-            e.attendance,
-            e.respondents,
-            e.satisfied,
-        ])?)
+        execute(
+            stmt,
+            &[
+                &self.import_id,
+                &e.site,
+                &e.reference,
+                &e.title,
+                &self.date,
+                &self.end_date,
+                &e.event_type,
+                &self.list_a,
+                &self.list_b,
+                &e.attendance,
+                &e.respondents,
+                &e.satisfied,
+            ],
+        )
     }
 
     /// Records stored so far.
@@ -332,7 +366,7 @@ impl ImportWriter<'_> {
     }
 
     /// Commits every record and completes the file's `imports` row.
-    pub fn commit(self) -> Result<ImportInfo, StoreError> {
+    pub fn commit(mut self) -> Result<ImportInfo, StoreError> {
         let kind = self.kinds.iter().copied().collect::<Vec<_>>().join("+");
         let site = match &self.site {
             SiteSeen::One(s) => Some(s.as_str()),
@@ -340,16 +374,16 @@ impl ImportWriter<'_> {
         };
         let rows = i64::try_from(self.stored).unwrap_or(i64::MAX);
         let now = jiff::Timestamp::now().to_string();
-        self.tx.execute(
+        self.conn.execute(
             "UPDATE imports SET kind = ?2, site = ?3, rows = ?4, imported_at = ?5 WHERE id = ?1",
             params![self.import_id, kind, site, rows, now],
         )?;
-        let info = self.tx.query_row(
+        let info = self.conn.query_row(
             &format!("SELECT {IMPORT_COLUMNS} FROM imports WHERE id = ?1"),
             [self.import_id],
             import_info,
         )?;
-        self.tx.commit()?;
+        self.finish("COMMIT")?;
         tracing::info!(
             import_id = info.id,
             kind = %info.kind,
@@ -361,7 +395,61 @@ impl ImportWriter<'_> {
     }
 
     /// Drops every record written so far; the store is as before.
-    pub fn rollback(self) -> Result<(), StoreError> {
-        Ok(self.tx.rollback()?)
+    pub fn rollback(mut self) -> Result<(), StoreError> {
+        self.finish("ROLLBACK")
     }
+
+    /// Ends the transaction with `COMMIT` or `ROLLBACK`, the statements
+    /// finalised first so that nothing of the file holds the connection.
+    fn finish(&mut self, end: &str) -> Result<(), StoreError> {
+        self.visits = None;
+        self.survey_answers = None;
+        self.events = None;
+        // Marked closed before trying: a failed COMMIT is rolled back by
+        // SQLite itself or by the explicit ROLLBACK below, never twice.
+        self.open = false;
+        match self.conn.execute_batch(end) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                if !self.conn.is_autocommit() {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                }
+                Err(e.into())
+            }
+        }
+    }
+}
+
+impl Drop for ImportWriter<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            // Dropped without a commit (an error, a refused file): nothing
+            // of the file is kept. A failing rollback leaves the
+            // transaction to SQLite, which rolls it back when the
+            // connection closes.
+            let _ = self.finish("ROLLBACK");
+        }
+    }
+}
+
+/// The statement in `slot`, prepared on first use.
+fn prepared<'a, 's>(
+    conn: &'s Connection,
+    slot: &'a mut Option<Statement<'s>>,
+    sql: &str,
+) -> Result<&'a mut Statement<'s>, StoreError> {
+    let stmt = match slot.take() {
+        Some(stmt) => stmt,
+        None => conn.prepare(sql)?,
+    };
+    Ok(slot.insert(stmt))
+}
+
+/// Binds `values` to `stmt` in order and runs it; the number of rows
+/// changed.
+fn execute(stmt: &mut Statement<'_>, values: &[&dyn ToSql]) -> Result<usize, StoreError> {
+    for (i, value) in values.iter().enumerate() {
+        stmt.raw_bind_parameter(i + 1, *value)?;
+    }
+    Ok(stmt.raw_execute()?)
 }
