@@ -60,6 +60,33 @@ pub struct Table {
     pub note: Option<String>,
 }
 
+impl Table {
+    /// Whether column `column` holds percentages, rates or changes rather
+    /// than counts: see [`holds_shares`].
+    pub fn holds_shares(&self, column: usize) -> bool {
+        holds_shares(&self.columns, &self.rows, column)
+    }
+}
+
+/// Whether column `column` of a table holds percentages, rates or changes
+/// rather than counts: a reader takes it so when its heading says "%" or
+/// "points", or when a cell of it is a percentage or another number. A
+/// masked cell there is drawn with its own mark, since the mark of a
+/// masked count ("< 5") would read as "less than 5 %".
+pub fn holds_shares(columns: &[Column], rows: &[Row], column: usize) -> bool {
+    let Some(heading) = columns.get(column) else {
+        return false;
+    };
+    heading.label.contains('%')
+        || heading.label.contains("points")
+        || rows.iter().any(|row| {
+            matches!(
+                row.cells.get(column),
+                Some(Cell::Percent(_) | Cell::Number(_))
+            )
+        })
+}
+
 /// One column of a table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Column {

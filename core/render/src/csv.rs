@@ -8,7 +8,8 @@
 //! Each file is UTF-8 with a byte order mark (so that Excel reads accents
 //! right), `;`-separated with comma decimals (what Excel expects in a French
 //! locale), CRLF line ends, a header line `Code;Libellé;<columns>`, and
-//! masked cells as "< 5". A text that a spreadsheet would take for a formula
+//! masked cells as "< 5" ("s" in a column of percentages, rates or changes:
+//! see the crate's documentation). A text that a spreadsheet would take for a formula
 //! (starting with `=`, `+`, `-` or `@`) gets a leading apostrophe.
 
 use em_core::report::{Block, Cell, Document, Table};
@@ -79,11 +80,12 @@ pub(crate) fn table_csv(table: &Table, options: &Options) -> String {
     let mut header = vec![field("Code"), field("Libellé")];
     header.extend(table.columns.iter().map(|c| field(&c.label)));
     line(&mut out, &header);
+    let marks = crate::masked_marks(table, options);
     for row in &table.rows {
         let mut fields = vec![field(row.code.as_deref().unwrap_or("")), field(&row.label)];
-        fields.extend(row.cells.iter().map(|cell| match cell {
+        fields.extend(row.cells.iter().enumerate().map(|(c, cell)| match cell {
             Cell::Count(n) => n.to_string(),
-            Cell::Masked => field(&options.masked_label),
+            Cell::Masked => field(marks.get(c).copied().unwrap_or(&options.masked_label)),
             Cell::Percent(x) | Cell::Number(x) => plain_decimal(*x),
             Cell::Text(t) => field(t),
             Cell::Empty => String::new(),
@@ -151,7 +153,7 @@ mod tests {
             text,
             "\u{FEFF}Code;Libellé;Visites;%\r\n\
              job_seeker;\"Demandeur d'emploi; inscrit\";1200;54,3\r\n\
-             ;\"'=HYPERLINK(\"\"x\"\")\";< 5;< 5\r\n"
+             ;\"'=HYPERLINK(\"\"x\"\")\";< 5;s\r\n"
         );
     }
 

@@ -283,6 +283,7 @@ fn table_html(out: &mut String, table: &Table, options: &Options) {
         .iter()
         .map(|c| c.id.ends_with("change"))
         .collect();
+    let marks = crate::masked_marks(table, options);
     let mut masked = false;
     for row in &table.rows {
         let total = row.code.is_none() && (row.label.starts_with("Total") || row.label == "Année");
@@ -307,7 +308,7 @@ fn table_html(out: &mut String, table: &Table, options: &Options) {
                     let _ = write!(
                         out,
                         "<td class=\"num masked\" title=\"effectif masqué\">{}</td>",
-                        escape(&options.masked_label)
+                        escape(marks.get(c).copied().unwrap_or(&options.masked_label))
                     );
                 }
                 Cell::Percent(x) => {

@@ -3,8 +3,10 @@
 //! French spreadsheets, and as one self-contained HTML page with SVG charts.
 //!
 //! Renderers take data that is already masked: a [`Cell::Masked`] is drawn
-//! as "< 5" (the threshold given in the options), never as a number, and
-//! a renderer never sees a count it could leak.
+//! as "< 5" (the threshold given in the options) in a column of counts, and
+//! as "s" (*secret statistique*) in a column of percentages, rates or
+//! changes, where "< 5" would read as "less than 5 %". It is never drawn as
+//! a number, and a renderer never sees a count it could leak.
 //!
 //! ```
 //! use em_core::activity::{ActivityReport, Aggregator, sample};
@@ -35,6 +37,7 @@ pub use csv::{CsvFile, to_csv_files};
 pub use html::{Figure, activity_report_to_html, to_html};
 
 use em_core::activity::ActivityReport;
+use em_core::report::Table;
 use serde::Serialize;
 
 /// Why a report cannot be rendered.
@@ -58,7 +61,10 @@ pub enum RenderError {
 pub struct Options {
     /// The text shown in place of a masked count, e.g. `< 5`.
     pub masked_label: String,
-    /// The sentence explaining it, shown under the tables that have one.
+    /// The text shown in place of a masked percentage, rate or change
+    /// (one worked out from a masked count): `s`.
+    pub masked_share_label: String,
+    /// The sentence explaining them, shown under the tables that have one.
     pub masked_note: String,
 }
 
@@ -67,9 +73,11 @@ impl Options {
     pub fn for_threshold(threshold: u64) -> Options {
         Options {
             masked_label: format!("< {threshold}"),
+            masked_share_label: SECRET.to_owned(),
             masked_note: format!(
                 "< {threshold} : effectif inférieur à {threshold}, ou masqué pour qu'il ne puisse \
-                 pas être retrouvé à partir des totaux (secret statistique)."
+                 pas être retrouvé à partir des totaux ; s : pourcentage ou évolution calculé sur \
+                 un effectif masqué (secret statistique)."
             ),
         }
     }
@@ -85,10 +93,27 @@ impl Default for Options {
     /// the usual mark of statistical secrecy in French tables.
     fn default() -> Options {
         Options {
-            masked_label: "s".to_owned(),
+            masked_label: SECRET.to_owned(),
+            masked_share_label: SECRET.to_owned(),
             masked_note: "s : effectif masqué (secret statistique).".to_owned(),
         }
     }
+}
+
+/// The usual mark of statistical secrecy in French tables.
+const SECRET: &str = "s";
+
+/// The text of a masked cell, per column of `table`.
+pub(crate) fn masked_marks<'a>(table: &Table, options: &'a Options) -> Vec<&'a str> {
+    (0..table.columns.len())
+        .map(|c| {
+            if table.holds_shares(c) {
+                options.masked_share_label.as_str()
+            } else {
+                options.masked_label.as_str()
+            }
+        })
+        .collect()
 }
 
 /// Any report (the [`ActivityReport`], a [`Document`]) as pretty JSON, with

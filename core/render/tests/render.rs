@@ -236,6 +236,10 @@ fn a_masked_cell_never_shows_a_number() {
     let document = report.to_document();
     let masked = masked_cells(&document);
     assert!(masked > 0, "the small sites have masked cells");
+    // A masked percentage, rate or change reads "s": "< 5" under a "%"
+    // heading would read as "less than 5 %".
+    let masked_shares = masked_share_cells(&document);
+    assert!(masked_shares > 0, "shares of masked counts are masked");
 
     let html = activity_report_to_html(report).unwrap();
     let cells: Vec<&str> = html
@@ -244,22 +248,48 @@ fn a_masked_cell_never_shows_a_number() {
         .map(|rest| &rest[..rest.find("</td>").unwrap()])
         .collect();
     assert_eq!(cells.len(), masked);
-    assert!(cells.iter().all(|c| *c == "&lt; 5"), "{cells:?}");
+    assert_eq!(cells.iter().filter(|c| **c == "s").count(), masked_shares);
+    assert!(
+        cells.iter().all(|c| *c == "&lt; 5" || *c == "s"),
+        "{cells:?}"
+    );
+    assert!(!html.contains("&lt; 5\u{A0}%"));
 
     let csv = to_csv_files(&document, &Options::for_report(report));
-    let masked_in_csv: usize = csv
-        .iter()
-        .map(|f| {
-            f.content
-                .split(['\r', '\n', ';'])
-                .filter(|x| *x == "< 5")
-                .count()
-        })
-        .sum();
-    assert_eq!(masked_in_csv, masked);
+    let fields = |mark: &str| -> usize {
+        csv.iter()
+            .map(|f| {
+                f.content
+                    .split(['\r', '\n', ';'])
+                    .filter(|x| *x == mark)
+                    .count()
+            })
+            .sum()
+    };
+    assert_eq!(fields("< 5"), masked - masked_shares);
+    assert_eq!(fields("s"), masked_shares);
 
     let json = to_json(report).unwrap();
     assert_eq!(json.matches("\"type\": \"masked\"").count(), masked);
+}
+
+/// Masked cells in columns of percentages, rates or changes.
+fn masked_share_cells(document: &Document) -> usize {
+    tables(document)
+        .iter()
+        .map(|t| {
+            t.rows
+                .iter()
+                .map(|r| {
+                    r.cells
+                        .iter()
+                        .enumerate()
+                        .filter(|(c, cell)| **cell == Cell::Masked && t.holds_shares(*c))
+                        .count()
+                })
+                .sum::<usize>()
+        })
+        .sum()
 }
 
 #[test]

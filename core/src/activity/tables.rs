@@ -13,7 +13,7 @@
 use super::aggregate::{Aggregates, ScopeCounts};
 use super::dimensions::{CategoryKind, Dimension, DimensionId, position};
 use super::mask::{Group, suppress};
-use crate::report::{Cell, Chart, ChartKind, Column, Row, Series, Table};
+use crate::report::{Cell, Chart, ChartKind, Column, Row, Series, Table, holds_shares};
 
 /// A published count: shown, masked, or not available (no such row that
 /// year).
@@ -476,14 +476,29 @@ pub(crate) fn mask_note(threshold: u64) -> String {
     )
 }
 
-fn has_masked(rows: &[Row]) -> bool {
-    rows.iter()
-        .any(|r| r.cells.iter().any(|c| matches!(c, Cell::Masked)))
-}
+/// The note's second sentence where a percentage, rate or change is
+/// masked with the count it is worked out from: renderers draw it "s".
+const MASKED_SHARE_NOTE: &str = "s : pourcentage, taux ou évolution calculé sur un effectif masqué, masqué avec lui \
+     (secret statistique).";
 
-fn finish_note(mut notes: Vec<String>, rows: &[Row], threshold: u64) -> Option<String> {
-    if has_masked(rows) {
+fn finish_note(
+    mut notes: Vec<String>,
+    columns: &[Column],
+    rows: &[Row],
+    threshold: u64,
+) -> Option<String> {
+    let masked_in = |shares: bool| {
+        rows.iter().any(|r| {
+            r.cells.iter().enumerate().any(|(c, cell)| {
+                matches!(cell, Cell::Masked) && holds_shares(columns, rows, c) == shares
+            })
+        })
+    };
+    if masked_in(false) {
         notes.push(mask_note(threshold));
+    }
+    if masked_in(true) {
+        notes.push(MASKED_SHARE_NOTE.to_owned());
     }
     (!notes.is_empty()).then(|| notes.join(" "))
 }
@@ -534,7 +549,7 @@ impl Years<'_, '_> {
         Table {
             id: format!("{id}.key_figures"),
             title: format!("Chiffres clés {year}"),
-            note: finish_note(Vec::new(), &rows, threshold),
+            note: finish_note(Vec::new(), &columns, &rows, threshold),
             columns,
             rows,
         }
@@ -604,6 +619,7 @@ impl Years<'_, '_> {
                  mois ne s'additionnent pas en visiteurs de l'année."
                     .to_owned(),
             ],
+            &columns,
             &rows,
             threshold,
         );
@@ -764,7 +780,7 @@ impl Years<'_, '_> {
         Table {
             id: format!("{id}.{}", dim.as_str()),
             title: dim.title().to_owned(),
-            note: finish_note(notes, &rows, threshold),
+            note: finish_note(notes, &columns, &rows, threshold),
             columns,
             rows,
         }
@@ -891,7 +907,7 @@ impl Years<'_, '_> {
             Table {
                 id: id.to_owned(),
                 title: title.to_owned(),
-                note: finish_note(Vec::new(), &rows, threshold),
+                note: finish_note(Vec::new(), &columns, &rows, threshold),
                 columns,
                 rows,
             },
@@ -965,6 +981,7 @@ impl Years<'_, '_> {
                     _ => format!("moins de {threshold}"),
                 }
             )],
+            &columns,
             &rows,
             threshold,
         );
@@ -1088,6 +1105,7 @@ impl Years<'_, '_> {
             title: "Événements (animations)".to_owned(),
             note: finish_note(
                 vec!["Les événements sont comptés dans l'année de leur premier jour.".to_owned()],
+                &columns,
                 &rows,
                 threshold,
             ),
