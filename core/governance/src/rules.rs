@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use em_core::dated::{NotInForce, Timeline};
 use em_core::ruleset::{Ruleset, RulesetError, RulesetErrors};
 use jiff::civil::{Date, Time, Weekday};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::body::{Body, DecisionKind, Scope, ServiceArea};
@@ -17,7 +18,7 @@ use crate::body::{Body, DecisionKind, Scope, ServiceArea};
 pub const GOVERNANCE_FILE: &str = "governance.toml";
 
 /// A category of members (`state`, `coordinator`, …).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MemberCategory {
     /// Identifier used by meetings.
@@ -27,7 +28,7 @@ pub struct MemberCategory {
 }
 
 /// A body and its successive compositions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BodyRule {
     /// Which body.
@@ -37,7 +38,7 @@ pub struct BodyRule {
 }
 
 /// What a body is on a day: who runs it, who sits, what it decides.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BodySpec {
     /// Display name, in French.
@@ -60,7 +61,7 @@ pub struct BodySpec {
 }
 
 /// Extra members of a body during some months.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Extension {
     /// First and last month (1–12) the extension applies.
@@ -108,7 +109,7 @@ pub fn in_months(window: [u8; 2], month: u8) -> bool {
 }
 
 /// A requirement on the meetings of a body, over time.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RequirementRule {
     /// Identifier, cited in warnings and compliance lines.
@@ -118,7 +119,7 @@ pub struct RequirementRule {
 }
 
 /// How often, and when, a body must meet.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RequirementSpec {
     /// Display name, in French.
@@ -141,7 +142,7 @@ pub struct RequirementSpec {
 }
 
 /// A task of the yearly calendar, over time.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ObligationRule {
     /// Identifier, part of the calendar's stable UIDs.
@@ -151,7 +152,7 @@ pub struct ObligationRule {
 }
 
 /// A task of the cycle: what, for whom, in which months.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ObligationSpec {
     /// Display name, in French.
@@ -167,7 +168,7 @@ pub struct ObligationSpec {
 
 /// Where a timed meeting falls: the `nth` `weekday` of the window's first
 /// month, from `start` (local time) for `duration_minutes`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CoordinationMeeting {
     /// Day of the week.
@@ -181,7 +182,7 @@ pub struct CoordinationMeeting {
 }
 
 /// A day of the week, as written in the ruleset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum WeekdayName {
@@ -206,7 +207,7 @@ impl WeekdayName {
 }
 
 /// A site's envelope: a default, and the sites that have another.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Envelope {
     /// Euros for a site not listed in `per_site`.
@@ -224,7 +225,7 @@ impl Envelope {
 }
 
 /// The arbitration rules, each dated on its own.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ArbitrationRuleset {
     /// Region funding per site and year (euros).
@@ -266,7 +267,7 @@ pub struct ArbitrationRules {
 }
 
 /// The whole `governance.toml`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GovernanceRuleset {
     /// Member categories.
