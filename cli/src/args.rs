@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
 /// `em` — the network of Espaces métiers (job, training and careers-guidance
@@ -33,6 +33,73 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Parses the command line, keeping what the options' order means (the
+    /// site of each file of `em import`); exits with clap's message and code
+    /// on a wrong command line.
+    pub fn parse_args() -> Cli {
+        let matches = Cli::command().get_matches();
+        let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+        if let (Command::Import(args), Some(("import", sub))) =
+            (&mut cli.command, matches.subcommand())
+        {
+            let indices = |id: &str| {
+                sub.indices_of(id)
+                    .map(Iterator::collect)
+                    .unwrap_or_default()
+            };
+            args.positions = Positions {
+                sites: indices("site"),
+                files: indices("files"),
+            };
+        }
+        cli
+    }
+}
+
+/// Where the values of `em import`'s `--site` options and files stood on
+/// the command line (clap's indices), in the order they were given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Positions {
+    /// The index of each `--site` value.
+    pub sites: Vec<usize>,
+    /// The index of each file.
+    pub files: Vec<usize>,
+}
+
+impl ImportArgs {
+    /// The site each file is given by `--site`, in the order of the files:
+    /// the only `--site` for every file, or else the nearest one written
+    /// before the file (none for files before the first).
+    pub fn file_sites(&self) -> Vec<Option<String>> {
+        match self.site.as_slice() {
+            [] => vec![None; self.files.len()],
+            [only] => vec![Some(only.clone()); self.files.len()],
+            several => (0..self.files.len())
+                .map(|f| {
+                    let at = self.positions.files.get(f)?;
+                    let before = self.positions.sites.iter().filter(|s| *s < at).count();
+                    before.checked_sub(1).map(|s| several[s].clone())
+                })
+                .collect(),
+        }
+    }
+
+    /// A `--site`, among several, that no file follows before the next
+    /// one: a slip that would leave that site's files without their site.
+    pub fn site_without_files(&self) -> Option<&str> {
+        if self.site.len() < 2 {
+            return None;
+        }
+        let sites = &self.positions.sites;
+        sites.iter().enumerate().find_map(|(i, &at)| {
+            let next = sites.get(i + 1).copied().unwrap_or(usize::MAX);
+            let followed = self.positions.files.iter().any(|&f| at < f && f < next);
+            (!followed).then(|| self.site[i].as_str())
+        })
+    }
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -50,6 +117,13 @@ pub enum Command {
     /// day. A file with any bad row is refused as a whole: every problem is
     /// listed with its file, line, column and reason, and nothing of that
     /// file is stored. Importing a file a second time adds nothing.
+    ///
+    /// One line per file says what became of it: imported, already imported
+    /// or refused, with its rows stored, rows already in the database and
+    /// rows with errors.
+    ///
+    /// Files of several sites in one go: give each site before its files,
+    ///   em import reseau.sqlite --site sedan sedan.csv --site reims reims.csv
     Import(ImportArgs),
 
     /// Write the annual activity report (bilan d'activité) of one year.
@@ -105,6 +179,14 @@ pub enum Command {
     /// the Region's decision, the label's life.
     Label(LabelArgs),
 
+    /// The network's rules (a ruleset folder of TOML files): check them.
+    ///
+    /// `em ruleset check FOLDER` reads every file of the folder — statistics,
+    /// labelling, territory, governance — and lists every problem with its
+    /// file, place and reason, numbers outside their sane range included
+    /// (a masking threshold of 0, say). Run it after editing the rules.
+    Ruleset(RulesetArgs),
+
     /// The sites' WebAssembly plugins: list, check, run.
     ///
     /// Lists and checks the plugins of a manifest, or runs one report plugin
@@ -126,6 +208,7 @@ impl Command {
             Command::Calendar(_) => "calendar",
             Command::Plan(_) => "plan",
             Command::Label(_) => "label",
+            Command::Ruleset(_) => "ruleset",
             Command::Plugins(_) => "plugins",
         }
     }
@@ -148,11 +231,20 @@ pub struct ImportArgs {
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 
-    /// The site (Espace métiers) the files belong to, by its identifier in
-    /// the registry (e.g. `sedan`, `saint-dizier`), for files without a site
-    /// column.
-    #[arg(long)]
-    pub site: Option<String>,
+    /// The site (Espace métiers) whose files these are, by its identifier in
+    /// the registry (e.g. `sedan`, `saint-dizier`). It fills in the site of
+    /// the rows that name none; a file with a site column keeps the sites it
+    /// names. Given once, it is the site of every file of the command. Given
+    /// several times, each `--site` is the site of the files written after
+    /// it, up to the next `--site`; files written before the first one must
+    /// name their site themselves.
+    #[arg(long, action = clap::ArgAction::Append)]
+    pub site: Vec<String>,
+
+    /// Where each `--site` and each file stood on the command line, to give
+    /// every file its own site; filled in by [`Cli::parse_args`].
+    #[arg(skip)]
+    pub positions: Positions,
 
     /// What the files hold; guessed from their content when left out.
     #[arg(long, value_enum)]
@@ -513,6 +605,25 @@ pub enum LabelAction {
     Withdraw,
     /// The host structure abandons its application.
     Abandon,
+}
+
+/// Options of `em ruleset`.
+#[derive(Debug, Args)]
+pub struct RulesetArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: RulesetCommand,
+}
+
+/// The subcommands of `em ruleset`.
+#[derive(Debug, Subcommand)]
+pub enum RulesetCommand {
+    /// Check every file of a ruleset folder; exits with code 1 when any
+    /// problem is found.
+    Check {
+        /// The ruleset folder, e.g. `rulesets/champagne-ardenne`.
+        folder: PathBuf,
+    },
 }
 
 /// Options of `em plugins`.

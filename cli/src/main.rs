@@ -13,10 +13,8 @@ mod output;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = args::Cli::parse();
+    let cli = args::Cli::parse_args();
     logging::init(cli.verbose);
     match commands::run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,

@@ -200,7 +200,7 @@ fn importing_the_same_file_twice_adds_nothing() {
     let first = import(&file);
     assert!(first.status.success(), "{}", text(&first));
     assert!(
-        text(&first).contains("5 record(s) stored"),
+        text(&first).contains("imported — 5 rows stored, 0 already in the database, 0 with errors"),
         "{}",
         text(&first)
     );
@@ -445,6 +445,11 @@ fn label_judges_an_application_and_follows_its_steps() {
 
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("em.sqlite");
+    // Steps are recorded in an existing database only: a mistyped path
+    // must not start a second one.
+    let run = em(&["label", "list", s(&db)]);
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run));
+    assert!(em(&["init", s(&db)]).status.success());
     let step = |date: &str, role: &str, action: &[&str]| {
         let mut args = vec![
             "label",

@@ -49,7 +49,7 @@ pub fn run(out: &Path, plugins: Option<&Path>) -> Result<(), CliError> {
     );
 
     eprintln!("2/3 importing them into {}", db.display());
-    let mut store = crate::commands::init::open(&db)?;
+    let mut store = crate::commands::init::create(&db)?;
     let importer = Importer::new(&ruleset, &registry, &Mapping::default_fr())
         .map_err(|e| CliError::Input(e.to_string()))?;
     let to_import: Vec<FileToImport> = files

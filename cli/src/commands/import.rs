@@ -1,15 +1,18 @@
 //! `em import`: the sites' files into a database, all or nothing per file.
 //!
 //! Every file is imported on its own: a refused file stores nothing and the
-//! others are still imported. Every problem of a refused file is printed on
-//! standard error with its file, line (or sheet and row), column and reason;
-//! the command then exits with code 1.
+//! others are still imported. One line per file, in one shape whatever
+//! became of it (imported, already imported, refused, with its rows stored,
+//! already in the database and with errors), goes to standard output, and a
+//! total line ends a batch of several files. Every problem of a refused file
+//! is printed on standard error with its file, line (or sheet and row),
+//! column and reason; the command then exits with code 1.
 
 use std::path::{Path, PathBuf};
 
 use em_core::statistics::RecordKind;
 use em_core::{Registry, Ruleset};
-use em_import::{ImportOptions, ImportReport, Importer, Mapping, Outcome};
+use em_import::{ImportError, ImportOptions, ImportReport, Importer, Mapping, Outcome};
 use em_plugin_host::PluginHost;
 use em_store::Store;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -40,17 +43,42 @@ pub struct FileToImport {
     pub kind: Option<RecordKind>,
 }
 
-/// What became of a batch of files.
+/// What became of a batch of files, added up over its files.
 #[derive(Debug, Clone, Default)]
 pub struct Summary {
-    /// Records stored.
-    pub stored: u64,
     /// Files imported now.
     pub imported: usize,
     /// Files found already imported.
     pub already_imported: usize,
     /// Files refused.
     pub refused: usize,
+    /// Rows stored.
+    pub stored: u64,
+    /// Rows found already in the database.
+    pub already_stored: u64,
+    /// Rows with errors (in refused files).
+    pub rows_with_errors: u64,
+}
+
+impl Summary {
+    fn files(&self) -> usize {
+        self.imported + self.already_imported + self.refused
+    }
+}
+
+/// `n` followed by `one` or `many`, as a person writes it.
+fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The row counts that end every line about a file and the total line, in
+/// one shape so that a coordinator reads them the same way every time.
+fn rows(stored: u64, already: u64, with_errors: u64) -> String {
+    format!(
+        "{} stored, {already} already in the database, {with_errors} with errors",
+        count(stored, "row", "rows")
+    )
 }
 
 /// Reads a column mapping, the shipped one when `path` is `None`.
@@ -75,8 +103,10 @@ pub fn check_site(registry: &Registry, site: &str) -> Result<(), CliError> {
     )))
 }
 
-/// Imports `files` one by one, printing what became of each; refused files'
-/// problems go to standard error.
+/// Imports `files` one by one, printing one line about each (and a total
+/// line); refused files' problems go to standard error. A file that cannot
+/// be read is refused like a file with bad rows and the others go on; only
+/// a failing database stops the batch.
 pub fn import_files(
     store: &mut Store,
     importer: &Importer<'_>,
@@ -85,35 +115,82 @@ pub fn import_files(
 ) -> Result<Summary, CliError> {
     let mut summary = Summary::default();
     for file in files {
-        let size = std::fs::metadata(&file.path)
-            .map_err(|e| CliError::io(&file.path, e))?
-            .len();
-        let bar = ProgressBar::new(size).with_style(
-            ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} ({eta})")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
-        );
-        bar.set_message(file.path.display().to_string());
-        let mut on_progress = |p: em_import::Progress| bar.set_position(p.bytes_read);
-        let mut checks = plugins
-            .map(|host| PluginCheck::for_site(host, file.site.as_deref()))
-            .unwrap_or_default();
-        let options = ImportOptions {
-            kind: file.kind,
-            site: file.site.clone(),
-            progress: Some(&mut on_progress),
-            checks: checks
-                .iter_mut()
-                .map(|c| c as &mut dyn em_import::RecordCheck)
-                .collect(),
-            ..ImportOptions::default()
-        };
-        let result = importer.import_file(store, &file.path, options);
-        bar.finish_and_clear();
-        let report = result.map_err(|e| CliError::Input(e.to_string()))?;
-        account(&report, &file.path, &mut summary);
+        match import_one(store, importer, file, plugins) {
+            Ok(report) => account(&report, &file.path, &mut summary),
+            Err(ImportError::Store(e)) => {
+                return Err(CliError::Input(format!(
+                    "{}: the database failed, nothing of this file was stored: {e}{}",
+                    file.path.display(),
+                    if summary.files() > 0 {
+                        " (the files listed above are as they say)"
+                    } else {
+                        ""
+                    }
+                )));
+            }
+            Err(e) => {
+                summary.refused += 1;
+                eprintln!("{e}");
+                crate::output::say(format_args!(
+                    "{}: refused — {}; the file could not be read",
+                    file.path.display(),
+                    rows(0, 0, 0)
+                ));
+            }
+        }
+    }
+    if files.len() > 1 {
+        crate::output::say(format_args!(
+            "{}: {} imported, {} already imported, {} refused — {}",
+            count(files.len() as u64, "file", "files"),
+            summary.imported,
+            summary.already_imported,
+            summary.refused,
+            rows(
+                summary.stored,
+                summary.already_stored,
+                summary.rows_with_errors
+            )
+        ));
     }
     Ok(summary)
+}
+
+fn import_one(
+    store: &mut Store,
+    importer: &Importer<'_>,
+    file: &FileToImport,
+    plugins: Option<&PluginHost>,
+) -> Result<ImportReport, ImportError> {
+    let size = std::fs::metadata(&file.path)
+        .map_err(|source| ImportError::Io {
+            path: file.path.clone(),
+            source,
+        })?
+        .len();
+    let bar = ProgressBar::new(size).with_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} ({eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(file.path.display().to_string());
+    let mut on_progress = |p: em_import::Progress| bar.set_position(p.bytes_read);
+    let mut checks = plugins
+        .map(|host| PluginCheck::for_site(host, file.site.as_deref()))
+        .unwrap_or_default();
+    let options = ImportOptions {
+        kind: file.kind,
+        site: file.site.clone(),
+        progress: Some(&mut on_progress),
+        checks: checks
+            .iter_mut()
+            .map(|c| c as &mut dyn em_import::RecordCheck)
+            .collect(),
+        ..ImportOptions::default()
+    };
+    let result = importer.import_file(store, &file.path, options);
+    bar.finish_and_clear();
+    result
 }
 
 fn account(report: &ImportReport, path: &Path, summary: &mut Summary) {
@@ -122,58 +199,57 @@ fn account(report: &ImportReport, path: &Path, summary: &mut Summary) {
     }
     if report.warnings_not_listed > 0 {
         eprintln!(
-            "warning: {}: … and {} more warning(s) not listed",
+            "warning: {}: … and {} more not listed",
             path.display(),
-            report.warnings_not_listed
+            count(report.warnings_not_listed, "warning", "warnings")
         );
     }
+    let file = path.display();
     match &report.outcome {
         Outcome::Imported(_) => {
             summary.imported += 1;
             summary.stored += report.stored;
-            let mut line = format!("{}: {} record(s) stored", path.display(), report.stored);
-            if report.already_stored > 0 {
-                line.push_str(&format!(
-                    ", {} already in the database",
-                    report.already_stored
-                ));
-            }
-            crate::output::say(format_args!("{line}"));
+            summary.already_stored += report.already_stored;
+            crate::output::say(format_args!(
+                "{file}: imported — {}",
+                rows(report.stored, report.already_stored, 0)
+            ));
         }
         Outcome::AlreadyImported(info) => {
             summary.already_imported += 1;
+            summary.already_stored += info.rows;
             crate::output::say(format_args!(
-                "{}: already imported on {} (as {}); nothing added",
-                path.display(),
+                "{file}: already imported on {} (as {}) — {}; nothing added",
                 info.imported_at,
-                info.file_name
+                info.file_name,
+                rows(0, info.rows, 0)
             ));
         }
         Outcome::Refused => {
             summary.refused += 1;
+            summary.rows_with_errors += report.rows_refused;
             for problem in &report.problems {
                 eprintln!("{problem}");
             }
             if report.problems_not_listed > 0 {
                 eprintln!(
-                    "{}: … and {} more problem(s) not listed",
-                    path.display(),
-                    report.problems_not_listed
+                    "{file}: … and {} more not listed",
+                    count(report.problems_not_listed, "problem", "problems")
                 );
             }
-            if report.rows_refused > 0 {
-                eprintln!(
-                    "{}: refused — {} of {} row(s) have problems; nothing of this file was stored",
-                    path.display(),
-                    report.rows_refused,
+            let why = if report.rows_refused > 0 {
+                format!(
+                    "{} of {} read have errors (listed above)",
+                    count(report.rows_refused, "row", "rows"),
                     report.rows_read
-                );
+                )
             } else {
-                eprintln!(
-                    "{}: refused — the file itself has problems (see above); nothing of it was stored",
-                    path.display()
-                );
-            }
+                "the file itself has errors (listed above)".to_owned()
+            };
+            crate::output::say(format_args!(
+                "{file}: refused — {}; {why}; nothing of this file was stored",
+                rows(0, 0, report.rows_refused)
+            ));
         }
     }
 }
@@ -182,19 +258,24 @@ fn account(report: &ImportReport, path: &Path, summary: &mut Summary) {
 pub fn run(args: &ImportArgs) -> Result<(), CliError> {
     let ruleset = Ruleset::champagne_ardenne();
     let registry = Registry::champagne_ardenne();
-    if let Some(site) = &args.site {
+    for site in &args.site {
         check_site(&registry, site)?;
+    }
+    if let Some(site) = args.site_without_files() {
+        return Err(CliError::Usage(format!(
+            "no file follows `--site {site}`: with several --site options, each one names the site of the files written after it"
+        )));
     }
     let mapping = mapping(args.mapping.as_deref())?;
     let importer =
         Importer::new(&ruleset, &registry, &mapping).map_err(|e| CliError::Input(e.to_string()))?;
-    let mut store = crate::commands::init::open(&args.db)?;
     let files: Vec<FileToImport> = args
         .files
         .iter()
-        .map(|path| FileToImport {
+        .zip(args.file_sites())
+        .map(|(path, site)| FileToImport {
             path: path.clone(),
-            site: args.site.clone(),
+            site,
             kind: args.kind.map(RecordKind::from),
         })
         .collect();
@@ -202,12 +283,18 @@ pub fn run(args: &ImportArgs) -> Result<(), CliError> {
         Some(manifest) => Some(crate::commands::plugins::host(manifest)?),
         None => None,
     };
+    let mut store = crate::commands::init::create(&args.db)?;
     let summary = import_files(&mut store, &importer, &files, host.as_ref())?;
     if summary.refused > 0 {
         return Err(CliError::Input(format!(
-            "{} of {} file(s) refused (see the problems above); the other files were imported",
+            "{} of {} refused (see above); {}",
             summary.refused,
-            files.len()
+            count(files.len() as u64, "file", "files"),
+            if summary.refused == files.len() {
+                "nothing was imported"
+            } else {
+                "the other files were imported"
+            }
         )));
     }
     Ok(())

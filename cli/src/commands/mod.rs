@@ -7,6 +7,7 @@ pub mod init;
 pub mod label;
 pub mod plugins;
 pub mod report;
+pub mod ruleset;
 pub mod schema;
 pub mod territory;
 
@@ -44,6 +45,9 @@ fn dispatch(command: Command) -> Result<(), CliError> {
         Command::Plan(args) => governance::plan(&args),
         Command::Label(args) => label::run(&args),
         Command::Plugins(args) => plugins::run(&args),
+        Command::Ruleset(args) => match &args.command {
+            crate::args::RulesetCommand::Check { folder } => ruleset::check(folder),
+        },
         Command::Report(args) => {
             let written = report::run(&args)?;
             for path in &written.files {
