@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::coverage::{CommuneCoverage, Coverage};
-use crate::explain::{km, people};
+use crate::explain::people;
 use crate::territory::Territory;
 
 /// Colours of the distance bands, nearest first (colour-blind safe greens to
@@ -39,7 +39,7 @@ impl Default for MapOptions {
     fn default() -> Self {
         MapOptions {
             width_px: 640.0,
-            title: "Distance from each commune to the nearest Espace métiers".to_owned(),
+            title: "Distance de chaque commune à l'Espace métiers le plus proche".to_owned(),
         }
     }
 }
@@ -68,6 +68,12 @@ fn colour(c: &CommuneCoverage, bands: &[f64]) -> &'static str {
         Some(i) => BAND_COLOURS[i.min(BAND_COLOURS.len() - 1)],
         None => BEYOND_BANDS_COLOUR,
     }
+}
+
+/// A distance as a French reader writes it: `12.345` → `12,3 km`. The
+/// map is drawn for the French activity report, so all its text is French.
+fn km(d: f64) -> String {
+    format!("{d:.1}\u{A0}km").replace('.', ",")
 }
 
 /// Dot radius in pixels: the area grows with the population, so that a town
@@ -146,7 +152,7 @@ impl Territory {
             let (x, y) = project(c.latitude, c.longitude);
             let _ = writeln!(
                 svg,
-                r#"<circle cx="{x:.1}" cy="{y:.1}" r="{:.2}" fill="{}"><title>{} ({}): {} inhabitants, {} from the nearest site</title></circle>"#,
+                r#"<circle cx="{x:.1}" cy="{y:.1}" r="{:.2}" fill="{}"><title>{} ({}) : {} habitants, à {} de l'Espace métiers le plus proche</title></circle>"#,
                 radius(c.population, largest, dot_scale),
                 colour(cov, &coverage.bands_km),
                 escape(&c.name),
@@ -161,7 +167,7 @@ impl Territory {
             let (x, y) = project(p.latitude, p.longitude);
             let _ = writeln!(
                 svg,
-                r#"<path d="M{x:.1} {:.1} L{:.1} {y:.1} L{x:.1} {:.1} L{:.1} {y:.1} Z" fill="black" stroke="white" stroke-width="1"><title>Site {}</title></path><text x="{:.1}" y="{:.1}" font-weight="bold" stroke="white" stroke-width="3" paint-order="stroke">{}</text>"#,
+                r#"<path d="M{x:.1} {:.1} L{:.1} {y:.1} L{x:.1} {:.1} L{:.1} {y:.1} Z" fill="black" stroke="white" stroke-width="1"><title>Espace métiers de {}</title></path><text x="{:.1}" y="{:.1}" font-weight="bold" stroke="white" stroke-width="3" paint-order="stroke">{}</text>"#,
                 y - 7.0,
                 x + 7.0,
                 y + 7.0,
@@ -197,15 +203,15 @@ impl Territory {
         let mut y = top;
         let _ = writeln!(
             svg,
-            r#"<g><text x="{x}" y="{y}" font-weight="bold">Nearest site</text>"#
+            r#"<g><text x="{x}" y="{y}" font-weight="bold">Espace métiers le plus proche</text>"#
         );
         let mut entries: Vec<(&str, String)> = Vec::new();
         let mut previous = 0.0;
         for (i, &b) in coverage.bands_km.iter().enumerate() {
             let label = if i == 0 {
-                format!("within {}", km(b))
+                format!("à moins de {}", km(b))
             } else {
-                format!("{} to {}", km(previous), km(b))
+                format!("de {} à {}", km(previous), km(b))
             };
             entries.push((BAND_COLOURS[i.min(BAND_COLOURS.len() - 1)], label));
             previous = b;
@@ -214,12 +220,12 @@ impl Territory {
         if coverage.white_zone_km > last_band {
             entries.push((
                 BEYOND_BANDS_COLOUR,
-                format!("{} to {}", km(last_band), km(coverage.white_zone_km)),
+                format!("de {} à {}", km(last_band), km(coverage.white_zone_km)),
             ));
         }
         entries.push((
             WHITE_ZONE_COLOUR,
-            format!("beyond {} (white zone)", km(coverage.white_zone_km)),
+            format!("au-delà de {} (zone blanche)", km(coverage.white_zone_km)),
         ));
         for (fill, label) in entries {
             y += 18.0;
@@ -236,7 +242,7 @@ impl Territory {
         y += 30.0;
         let _ = writeln!(
             svg,
-            r#"<text x="{x}" y="{y}" font-weight="bold">Inhabitants</text>"#
+            r#"<text x="{x}" y="{y}" font-weight="bold">Habitants</text>"#
         );
         for population in [1_000u32, 10_000, 100_000] {
             if population > largest {
@@ -257,17 +263,17 @@ impl Territory {
         y += 28.0;
         let _ = writeln!(
             svg,
-            r#"<path d="M{:.1} {:.1} l7 7 l-7 7 l-7 -7 Z" fill="black"/><text x="{:.1}" y="{:.1}">Espace métiers site</text>"#,
+            r#"<path d="M{:.1} {:.1} l7 7 l-7 7 l-7 -7 Z" fill="black"/><text x="{:.1}" y="{:.1}">Espace métiers</text>"#,
             x + 7.0,
             y - 11.0,
             x + 20.0,
             y + 1.0
         );
         for line in [
-            "Dots: commune centres.",
-            "Distances: great circle between",
-            "commune centres (sphere of radius",
-            "6 371.0088 km).",
+            "Points : centres des communes.",
+            "Distances à vol d'oiseau entre",
+            "centres des communes (sphère",
+            "de 6 371 km de rayon).",
         ] {
             y += 16.0;
             let _ = writeln!(svg, r##"<text x="{x}" y="{y}" fill="#555">{line}</text>"##);
@@ -286,6 +292,11 @@ mod tests {
             escape(r#"A & B <"c"> 'd'"#),
             "A &amp; B &lt;&quot;c&quot;&gt; &#39;d&#39;"
         );
+    }
+
+    #[test]
+    fn distances_read_the_french_way() {
+        assert_eq!(km(12.345), "12,3\u{A0}km");
     }
 
     #[test]

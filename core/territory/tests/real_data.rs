@@ -424,17 +424,17 @@ fn the_map_draws_every_commune_and_every_site() {
     assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
     assert!(svg.trim_end().ends_with("</svg>"));
     let commune_dots = svg
-        .matches("from the nearest site</title></circle>")
+        .matches("de l'Espace métiers le plus proche</title></circle>")
         .count();
     assert_eq!(commune_dots, 1914);
     for site in t.sites() {
         assert!(
-            svg.contains(&format!("<title>Site {}</title>", site.name)),
+            svg.contains(&format!("<title>Espace métiers de {}</title>", site.name)),
             "{}",
             site.name
         );
     }
-    assert!(svg.contains("beyond 30.0 km (white zone)"));
+    assert!(svg.contains("au-delà de 30,0\u{A0}km (zone blanche)"));
     assert!(
         !svg.contains("http://") || svg.matches("http://").count() == 1,
         "only the namespace"
