@@ -177,8 +177,11 @@ impl Ruleset {
     }
 }
 
-/// Every problem of the ruleset in folder `dir`; an empty list means it is
-/// valid. Only an unreadable folder is an error.
+/// Every problem of the ruleset in folder `dir`, in every area — statistics
+/// (numbers against their sane ranges included), labelling, territory and
+/// governance — each area checked on its own text, as `em ruleset check`
+/// does; an empty list means it is valid. Only an unreadable folder is an
+/// error.
 #[uniffi::export]
 pub fn validate_ruleset(dir: String) -> Result<Vec<Problem>, EmError> {
     let _span = tracing::info_span!("binding.validate_ruleset").entered();
@@ -189,11 +192,58 @@ pub fn validate_ruleset(dir: String) -> Result<Vec<Problem>, EmError> {
         ));
     }
     let files = read_dir(&dir)?;
-    match em_core::Ruleset::from_files(files) {
-        Ok(_) => Ok(Vec::new()),
-        Err(errors) => match EmError::from(errors) {
-            EmError::Ruleset { problems, .. } => Ok(problems),
-            other => Err(other),
-        },
+    let found = area_problems(&files);
+    if found.is_empty() {
+        return Ok(Vec::new());
     }
+    match EmError::from(em_core::ruleset::RulesetErrors(found)) {
+        EmError::Ruleset { problems, .. } => Ok(problems),
+        other => Err(other),
+    }
+}
+
+/// The problems of every area file of `files`. The core's own files come
+/// first (through [`em_core::Ruleset::from_files`]); then each area parses
+/// its file by itself, so a broken statistics file does not hide them.
+fn area_problems(files: &BTreeMap<String, String>) -> Vec<em_core::ruleset::RulesetError> {
+    use em_core::ruleset::{RulesetError, parse_section};
+    use em_governance::{GOVERNANCE_FILE, GovernanceRuleset};
+    use em_territory::{TERRITORY_FILE, TerritoryRuleset};
+    const LABELLING_FILE: &str = "labelling.toml";
+    let missing = |file: &str| RulesetError::at(file, "", "the ruleset has no such file");
+    let mut found = Vec::new();
+    let (id, version) = match em_core::Ruleset::from_files(files.clone()) {
+        Ok(ruleset) => (ruleset.manifest.id, ruleset.manifest.version),
+        Err(errors) => {
+            found.extend(errors.0);
+            ("unknown".to_owned(), "unknown".to_owned())
+        }
+    };
+    match files.get(LABELLING_FILE) {
+        Some(text) => {
+            if let Err(errors) =
+                em_labelling::LabellingRules::parse(LABELLING_FILE, text, &id, &version)
+            {
+                found.extend(errors.0);
+            }
+        }
+        None => found.push(missing(LABELLING_FILE)),
+    }
+    match files.get(TERRITORY_FILE) {
+        Some(text) => match parse_section::<TerritoryRuleset>(TERRITORY_FILE, text) {
+            Ok(rules) => found.extend(rules.check()),
+            Err(e) => found.push(e),
+        },
+        None => found.push(missing(TERRITORY_FILE)),
+    }
+    match files.get(GOVERNANCE_FILE) {
+        Some(text) => match parse_section::<GovernanceRuleset>(GOVERNANCE_FILE, text) {
+            Ok(rules) => found.extend(rules.check()),
+            Err(e) => found.push(e),
+        },
+        None => found.push(missing(GOVERNANCE_FILE)),
+    }
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|e| seen.insert((e.file.clone(), e.path.clone(), e.reason.clone())));
+    found
 }

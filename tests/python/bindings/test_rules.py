@@ -156,3 +156,30 @@ def test_a_registry_loads_from_its_files_and_refuses_a_broken_one(
         em.Registry.load(broken, data / "communes.csv")
     assert caught.value.file == "registry.toml"
     assert caught.value.path == "sites[2].commune"
+
+
+def test_a_masking_threshold_of_zero_and_the_other_areas_problems_are_all_reported(
+    ruleset_copy: pathlib.Path,
+) -> None:
+    stats = ruleset_copy / "statistics.toml"
+    stats.write_text(
+        stats.read_text(encoding="utf-8").replace(
+            'small_count_threshold = [{ from = "2007-01-01", value = 5 }]',
+            'small_count_threshold = [{ from = "2007-01-01", value = 0 }]',
+        ),
+        encoding="utf-8",
+    )
+    governance = ruleset_copy / "governance.toml"
+    governance.write_text(
+        governance.read_text(encoding="utf-8").replace("value = 30\n", "value = 130\n", 1),
+        encoding="utf-8",
+    )
+    problems = em.validate_ruleset(ruleset_copy)
+    places = {(p.file, p.path) for p in problems}
+    assert ("statistics.toml", "publication.small_count_threshold[0].value") in places
+    assert ("governance.toml", "arbitration.min_cofunding_percent[0].value") in places
+    zero = next(p for p in problems if p.file == "statistics.toml")
+    assert zero.line == 11
+    assert "below the smallest sane value" in zero.reason
+    with pytest.raises(em.RulesetError):
+        em.Ruleset.load(ruleset_copy)
