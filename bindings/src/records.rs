@@ -112,7 +112,9 @@ pub(crate) fn parse_and_check(
             return batch;
         }
     };
-    let validator = Validator::new(ruleset, registry);
+    // Records dated after the day they are added are refused, as in a
+    // file import.
+    let validator = Validator::new(ruleset, registry).with_today(jiff::Zoned::now().date());
     batch.records.reserve(elements.len());
     for (n, raw) in elements {
         let parsed = match kind {

@@ -129,10 +129,9 @@ pub(crate) fn import<R: Read>(
         .flexible(true)
         .from_reader(buffered);
     let mut record = csv::ByteRecord::new();
-    // FIXME: a record right after blank lines gets the position of the first
-    // of them (the reader skips them as part of that record), so it is named
-    // one line short; pinned by `a_row_after_a_blank_line_is_named_by_the_blank_line`.
-    let line = |record: &csv::ByteRecord| record.position().map_or(0, |p| p.line()) + line_offset;
+    let line = |csv: &csv::Reader<_>, record: &csv::ByteRecord| {
+        first_line(csv.position().line(), record) + line_offset
+    };
 
     if !read(&mut csv, &mut record, pipeline)? {
         pipeline.file_problem(
@@ -145,7 +144,7 @@ pub(crate) fn import<R: Read>(
         );
         return Ok(());
     }
-    let header_line = line(&record);
+    let header_line = line(&csv, &record);
     let headers: Vec<String> = record
         .iter()
         .map(|h| String::from_utf8_lossy(h).trim().to_owned())
@@ -179,7 +178,7 @@ pub(crate) fn import<R: Read>(
     }
 
     while !pipeline.stopped() && read(&mut csv, &mut record, pipeline)? {
-        let location = Location::Line(line(&record));
+        let location = Location::Line(line(&csv, &record));
         let Some(layout) = pipeline.layout() else {
             break;
         };
@@ -234,6 +233,19 @@ fn read<R: Read>(
     }
 }
 
+/// The line a record starts on, from the line the reader reached after it.
+///
+/// The CSV reader gives a record the position where it started looking for
+/// it, which is the first of the blank lines before it, if any: a row right
+/// after a blank line would be named one line early. Every record ends with
+/// an LF (see [`CrlfAsLf`]), so the reader stands on the line after the
+/// record's last one, and the record spans as many more lines as its
+/// quoted fields hold line breaks.
+fn first_line(line_after: u64, record: &csv::ByteRecord) -> u64 {
+    let breaks = memchr::memchr_iter(b'\n', record.as_slice()).count() as u64;
+    line_after.saturating_sub(1 + breaks).max(1)
+}
+
 /// The separator of a file without a `sep=` line: `;` if the header line
 /// has one, else a tab, else a comma.
 fn guess_delimiter(head: &[u8]) -> u8 {
@@ -245,28 +257,47 @@ fn guess_delimiter(head: &[u8]) -> u8 {
 }
 
 /// Turns every CRLF into LF, so that lines are counted the same in a file
-/// saved by a spreadsheet (CRLF) as in its LF twin.
+/// saved by a spreadsheet (CRLF) as in its LF twin, and ends the text with
+/// a newline if the file does not.
 ///
 /// The CSV reader ends a CRLF record at its CR and reads the LF as the
-/// start of the next record, whose position is then taken one line early:
-/// every row but the first was named one line short. A lone CR (old Mac
-/// files) is left as it is, and still ends a record.
+/// start of the next record, whose position is then taken one line early.
+/// A lone CR (old Mac files) is left as it is, and still ends a record.
+/// With every record ended by an LF, a record's first line is the line
+/// the reader reached after it, less one, less the line breaks inside its
+/// quoted fields (see `first_line`).
+///
+/// The bytes are read straight into the caller's buffer and the CRs of
+/// CRLFs removed there, in place: a file without them (LF, or already
+/// converted) is not copied once more.
 struct CrlfAsLf<R> {
     inner: R,
-    buf: Box<[u8]>,
-    start: usize,
-    end: usize,
+    /// A CR that ended the previous read: it may be the first half of a
+    /// CRLF, so it is decided with the next byte.
+    held_cr: bool,
+    /// The last byte handed out, to end the text with a newline.
+    last: Option<u8>,
     eof: bool,
+    /// Bytes made for a read smaller than [`SMALL_READ`] and not yet
+    /// handed out.
+    spill: Vec<u8>,
+    spill_at: usize,
 }
+
+/// Reads smaller than this go through the adapter's spill buffer (a held
+/// CR and the byte after it need room together); the CSV reader's are far
+/// larger.
+const SMALL_READ: usize = 64;
 
 impl<R> CrlfAsLf<R> {
     fn new(inner: R) -> Self {
         CrlfAsLf {
             inner,
-            buf: vec![0; 64 * 1024].into_boxed_slice(),
-            start: 0,
-            end: 0,
+            held_cr: false,
+            last: None,
             eof: false,
+            spill: Vec::new(),
+            spill_at: 0,
         }
     }
 }
@@ -276,60 +307,88 @@ impl<R: Read> Read for CrlfAsLf<R> {
         if out.is_empty() {
             return Ok(0);
         }
+        if self.spill_at == self.spill.len() && out.len() >= SMALL_READ {
+            return self.read_large(out);
+        }
+        if self.spill_at == self.spill.len() {
+            let mut stage = [0u8; SMALL_READ];
+            let n = self.read_large(&mut stage)?;
+            self.spill.clear();
+            self.spill.extend_from_slice(&stage[..n]);
+            self.spill_at = 0;
+        }
+        let k = out.len().min(self.spill.len() - self.spill_at);
+        out[..k].copy_from_slice(&self.spill[self.spill_at..self.spill_at + k]);
+        self.spill_at += k;
+        Ok(k)
+    }
+}
+
+impl<R: Read> CrlfAsLf<R> {
+    /// A read into a buffer of at least two bytes.
+    fn read_large(&mut self, out: &mut [u8]) -> io::Result<usize> {
         loop {
-            let held = &self.buf[self.start..self.end];
-            // A CR that ends what was read may be the first half of a CRLF:
-            // it waits for the next byte.
-            let usable = if !self.eof && held.last() == Some(&b'\r') {
-                held.len() - 1
-            } else {
-                held.len()
-            };
-            if usable > 0 {
-                let (mut read, mut written) = (0, 0);
-                while read < usable && written < out.len() {
-                    let rest = &held[read..usable];
-                    let room = out.len() - written;
-                    let Some(cr) = memchr::memchr(b'\r', rest) else {
-                        let n = rest.len().min(room);
-                        out[written..written + n].copy_from_slice(&rest[..n]);
-                        (read, written) = (read + n, written + n);
-                        break;
-                    };
-                    let n = cr.min(room);
-                    out[written..written + n].copy_from_slice(&rest[..n]);
-                    (read, written) = (read + n, written + n);
-                    if n < cr {
-                        break;
-                    }
-                    // `read` is at the CR: dropped before an LF, kept
-                    // otherwise.
-                    if held.get(read + 1) == Some(&b'\n') {
-                        read += 1;
-                    } else if written < out.len() {
-                        out[written] = b'\r';
-                        (read, written) = (read + 1, written + 1);
-                    }
+            if self.eof {
+                // The text ends with a newline, so that its last record
+                // is ended like every other.
+                if matches!(self.last, Some(b) if b != b'\n' && b != b'\r') {
+                    out[0] = b'\n';
+                    self.last = Some(b'\n');
+                    return Ok(1);
                 }
-                self.start += read;
-                if written > 0 {
-                    return Ok(written);
+                return Ok(0);
+            }
+            let start = usize::from(self.held_cr);
+            if self.held_cr {
+                out[0] = b'\r';
+                self.held_cr = false;
+            }
+            let n = loop {
+                match self.inner.read(&mut out[start..]) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            };
+            if n == 0 {
+                self.eof = true;
+                if start == 1 {
+                    // A CR at the very end of the file stays a CR.
+                    self.last = Some(b'\r');
+                    return Ok(1);
                 }
                 continue;
             }
-            if self.eof {
-                return Ok(0);
+            let written = self.squeeze(&mut out[..start + n]);
+            if written > 0 {
+                self.last = Some(out[written - 1]);
+                return Ok(written);
             }
-            self.buf.copy_within(self.start..self.end, 0);
-            self.end -= self.start;
-            self.start = 0;
-            match self.inner.read(&mut self.buf[self.end..]) {
-                Ok(0) => self.eof = true,
-                Ok(n) => self.end += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
+            // Only a CR, held for the next byte: read on.
         }
+    }
+
+    /// Removes, in place, every CR of `buf` followed by an LF; a CR at the
+    /// very end is held for the next read. Returns the bytes kept.
+    fn squeeze(&mut self, buf: &mut [u8]) -> usize {
+        let total = buf.len();
+        let (mut read, mut written) = (0, 0);
+        while let Some(at) = memchr::memchr(b'\r', &buf[read..]) {
+            let cr = read + at;
+            buf.copy_within(read..cr, written);
+            written += cr - read;
+            if cr + 1 == total {
+                self.held_cr = true;
+                return written;
+            }
+            if buf[cr + 1] != b'\n' {
+                buf[written] = b'\r';
+                written += 1;
+            }
+            read = cr + 1;
+        }
+        buf.copy_within(read..total, written);
+        written + (total - read)
     }
 }
 
@@ -420,6 +479,33 @@ mod tests {
             small.push(byte[0]);
         }
         assert_eq!(small, expected);
+        // Every byte from its own read of the source, into large reads: a
+        // CR ends nearly every read and is held for the next.
+        let mut adapter = CrlfAsLf::new(Trickle(input));
+        let mut large = Vec::new();
+        let mut buf = [0u8; 256];
+        loop {
+            let n = adapter.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            large.extend_from_slice(&buf[..n]);
+        }
+        assert_eq!(large, expected);
+    }
+
+    #[test]
+    fn a_text_without_a_final_newline_gets_one() {
+        for (input, expected) in [
+            (&b"a;b\r\nc;d"[..], &b"a;b\nc;d\n"[..]),
+            (b"a;b\n", b"a;b\n"),
+            (b"a;b\r\n", b"a;b\n"),
+            (b"", b""),
+        ] {
+            let mut out = Vec::new();
+            CrlfAsLf::new(input).read_to_end(&mut out).unwrap();
+            assert_eq!(out, expected, "{}", input.escape_ascii());
+        }
     }
 
     #[test]

@@ -53,9 +53,7 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
 /// 1900-01-01 and Excel's phantom 1900-02-29 is day 60).
 pub fn excel_serial_date(serial: f64) -> Result<Date, String> {
     if !serial.is_finite() || !(1.0..=2_958_465.0).contains(&serial) {
-        return Err(format!(
-            "{serial} is not a date (an Excel day number from 1 to 2958465)"
-        ));
+        return Err(not_a_date_serial(serial));
     }
     let days = serial.floor() as i64;
     // From day 61 on, Excel counts a 29 February 1900 that never was.
@@ -66,6 +64,20 @@ pub fn excel_serial_date(serial: f64) -> Result<Date, String> {
     };
     base.checked_add(jiff::Span::new().days(days))
         .map_err(|e| format!("{serial} is not a date: {e}"))
+}
+
+/// Why a day number is refused: Excel counts days from 1 (1 January 1900)
+/// to 2958465 (31 December 9999), and a date cell holding anything else
+/// (a negative number, say) shows `#####` rather than a day.
+pub fn not_a_date_serial(serial: f64) -> String {
+    let shown = if serial.is_finite() && serial.fract() == 0.0 && serial.abs() < 1e15 {
+        format!("{serial:.0}")
+    } else {
+        serial.to_string()
+    };
+    format!(
+        "date serial {shown} is not a date (Excel counts days from 1, 1 January 1900, to 2958465, 31 December 9999)"
+    )
 }
 
 /// Parses a count (attendance, respondents): a non-negative integer, with
@@ -204,7 +216,15 @@ mod tests {
         assert_eq!(excel_serial_date(59.0), Ok(date(1900, 2, 28)));
         assert_eq!(excel_serial_date(61.0), Ok(date(1900, 3, 1)));
         assert_eq!(excel_serial_date(39_884.75), Ok(date(2009, 3, 12)));
-        assert!(excel_serial_date(-3.0).is_err());
+        assert_eq!(
+            excel_serial_date(-3.0).unwrap_err(),
+            "date serial -3 is not a date (Excel counts days from 1, 1 January 1900, to 2958465, 31 December 9999)"
+        );
+        assert!(
+            excel_serial_date(0.5)
+                .unwrap_err()
+                .starts_with("date serial 0.5 is not a date")
+        );
         assert!(excel_serial_date(f64::NAN).is_err());
         assert!(excel_serial_date(1e300).is_err());
     }

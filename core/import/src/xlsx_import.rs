@@ -44,6 +44,13 @@ impl Row for XlsxRow<'_, '_> {
             Some(DataRef::Int(n)) => Cell::Int(*n),
             Some(DataRef::Float(x)) => Cell::Float(*x),
             Some(DataRef::Bool(b)) => Cell::Bool(*b),
+            // A date cell holding a day number before day 1 has no day:
+            // calamine would still count back from 1899 and hand out a
+            // day of 1899, which the checks would then blame on the
+            // codes in force rather than on the date.
+            Some(DataRef::DateTime(dt)) if dt.is_datetime() && dt.as_f64() < 1.0 => {
+                Cell::Invalid(crate::text::not_a_date_serial(dt.as_f64()))
+            }
             Some(DataRef::DateTime(dt)) if dt.is_datetime() => {
                 let (y, m, d, ..) = dt.to_ymd_hms_milli();
                 match (i16::try_from(y), i8::try_from(m), i8::try_from(d)) {

@@ -529,21 +529,67 @@ fn crlf_rows_were_named_one_line_short() {
 }
 
 #[test]
-fn a_row_after_a_blank_line_is_named_by_the_blank_line() {
-    // FIXME: the CSV reader skips blank lines as part of the record after
-    // them and gives that record the blank line's position, so a row right
-    // after a blank line is named one line short (with CRLF and LF alike).
-    // This pins today's behaviour; the row below is on line 4.
-    let text = "Site;Date;Mode de contact;Thèmes\r\nsedan;12/03/2009;Sur place;Emploi\r\n\r\n\
-                sedan;31/02/2009;Sur place;Emploi\r\n";
-    let found = problems(&import(
-        &mut Store::open_in_memory().unwrap(),
-        "blank.csv",
-        text.as_bytes(),
-    ));
-    assert_eq!(found.len(), 1, "{found:#?}");
-    assert!(
-        found[0].starts_with("blank.csv, line 3, column B"),
-        "{found:#?}"
+fn a_row_after_blank_lines_is_named_by_its_own_line() {
+    // The CSV reader gives a record the position of the blank lines it
+    // skipped before it; the import names the row's own line, with CRLF
+    // and LF alike, after one blank line or several, and after a record
+    // whose quoted field holds line breaks.
+    let cases = [
+        (
+            "Site;Date;Mode de contact;Thèmes\r\nsedan;12/03/2009;Sur place;Emploi\r\n\r\n\
+             sedan;31/02/2009;Sur place;Emploi\r\n",
+            4,
+        ),
+        (
+            "Site;Date;Mode de contact;Thèmes\nsedan;12/03/2009;Sur place;Emploi\n\n\n\n\
+             sedan;31/02/2009;Sur place;Emploi",
+            6,
+        ),
+        (
+            "\r\n\r\nSite;Date;Mode de contact;Thèmes\r\n\
+             sedan;12/03/2009;Sur place;\"Emploi|\r\nFormation\"\r\n\r\n\
+             sedan;31/02/2009;Sur place;Emploi\r\n",
+            7,
+        ),
+    ];
+    for (text, line) in cases {
+        let found = problems(&import(
+            &mut Store::open_in_memory().unwrap(),
+            "blank.csv",
+            text.as_bytes(),
+        ));
+        assert_eq!(found.len(), 1, "{found:#?}");
+        let expected = format!("blank.csv, line {line}, column B");
+        assert!(found[0].starts_with(&expected), "{expected}: {found:#?}");
+    }
+}
+
+#[test]
+fn a_visit_after_the_import_day_and_an_unknown_commune_of_the_region_are_refused() {
+    let fixture = Fixture::new();
+    let importer = fixture.importer().with_today(date(2009, 3, 12));
+    let text = "Site;Date;Mode de contact;Commune;Thèmes\n\
+                sedan;12/03/2009;Sur place;08409;Emploi\n\
+                sedan;13/03/2009;Sur place;08409;Emploi\n\
+                sedan;12/03/2009;Sur place;08999;Emploi\n\
+                sedan;12/03/2009;Sur place;75056;Emploi\n";
+    let mut store = Store::open_in_memory().unwrap();
+    let report = importer
+        .import_bytes(
+            &mut store,
+            "futur.csv",
+            Format::Csv,
+            text.as_bytes(),
+            ImportOptions::default(),
+        )
+        .unwrap();
+    assert!(report.is_refused(), "{report:#?}");
+    assert_eq!(
+        problems(&report),
+        [
+            "futur.csv, line 3, column B «Date» (`date`): 2009-03-13 is after today (2009-03-12): a visit cannot be recorded before it happens",
+            "futur.csv, line 4, column D «Commune» (`commune`): `08999` is not a commune of the registry, which lists every commune of the départements 08, 10, 51, 52",
+        ]
     );
+    assert_eq!(store.counts().unwrap().visits, 0);
 }

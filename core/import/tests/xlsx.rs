@@ -151,6 +151,11 @@ fn bad_cells_are_placed_by_sheet_row_and_column_and_nothing_is_stored() {
     sheet.write_string(5, 0, "Sedan").unwrap();
     sheet.write_number(5, 1, -5.0).unwrap();
     row(sheet, 5, &["", "", "Sur place", "Emploi"]);
+    // A negative day number in a cell formatted as a date.
+    let day = CellFormat::new().set_num_format("dd/mm/yyyy");
+    sheet.write_string(6, 0, "Sedan").unwrap();
+    sheet.write_number_with_format(6, 1, -3.0, &day).unwrap();
+    row(sheet, 6, &["", "", "Sur place", "Emploi"]);
     let bytes = book.save_to_buffer().unwrap();
     let mut store = Store::open_in_memory().unwrap();
     let report = import(&mut store, &bytes);
@@ -161,7 +166,8 @@ fn bad_cells_are_placed_by_sheet_row_and_column_and_nothing_is_stored() {
         "bilan.xlsx, sheet «Visites» row 4, column B «Date» (`date`): `31/02/2009` is not a day of the calendar",
         "sheet «Visites» row 5, column B «Date» (`date`)",
         "sheet «Visites» row 5, column C «Mode de contact» (`contact_mode`): `Pigeon voyageur`",
-        "sheet «Visites» row 6, column B «Date» (`date`): -5 is not a date",
+        "sheet «Visites» row 6, column B «Date» (`date`): date serial -5 is not a date",
+        "bilan.xlsx, sheet «Visites» row 7, column B «Date» (`date`): date serial -3 is not a date (Excel counts days from 1, 1 January 1900, to 2958465, 31 December 9999)",
     ] {
         assert!(all.contains(piece), "expected: {piece}\nfound:\n{all}");
     }
