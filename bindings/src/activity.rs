@@ -191,6 +191,45 @@ impl ActivityReport {
         rows_json(&self.inner)
     }
 
+    /// Writes the report into the folder `directory` (created if needed)
+    /// in every format of `formats` (`html`, `json`, `csv`), in the layout
+    /// `em report` writes: `index.html`, `report.json`, `csv/<table>.csv`.
+    /// Returns the paths written.
+    pub fn write(&self, directory: String, formats: Vec<String>) -> Result<Vec<String>, EmError> {
+        let _span = tracing::info_span!("binding.write_report", year = self.inner.year).entered();
+        let formats = formats
+            .iter()
+            .map(|name| {
+                em_render::Format::parse(name).ok_or_else(|| {
+                    EmError::argument(
+                        "formats",
+                        format!(
+                            "`{name}` is not a format the report is written in (html, json, csv)"
+                        ),
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let written = em_render::write_activity_report(
+            &self.inner,
+            std::path::Path::new(&directory),
+            &formats,
+        )
+        .map_err(|e| match e {
+            em_render::RenderError::Io { path, source } => {
+                EmError::file(&path.display().to_string(), &source)
+            }
+            other => EmError::Report {
+                message: other.to_string(),
+                problems: vec![Problem::reason(other.to_string())],
+            },
+        })?;
+        Ok(written
+            .into_iter()
+            .map(|p| p.display().to_string())
+            .collect())
+    }
+
     /// The report drawn in `format` — `json` (the typed report), `document`
     /// (the document model as JSON), `html` (one page with SVG charts) or
     /// `csv` (one file per table) — as named files.
@@ -216,7 +255,7 @@ impl ActivityReport {
                 em_render::to_json(&self.inner.to_document()).map_err(render_error)?,
             ),
             "html" => one(
-                "report.html",
+                "index.html",
                 em_render::activity_report_to_html(&self.inner).map_err(render_error)?,
             ),
             "csv" => em_render::to_csv_files(
@@ -242,7 +281,7 @@ impl ActivityReport {
 /// One file of a rendered report.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct RenderedFile {
-    /// The file's name, e.g. `report.html` or `region.visits_by_status.csv`.
+    /// The file's name, e.g. `index.html` or `region.visits_by_status.csv`.
     pub name: String,
     /// Its text.
     pub content: String,

@@ -92,23 +92,38 @@ class ActivityReport:
 
     def write(self, directory: PathLike, formats: Sequence[str] = FORMATS) -> List[pathlib.Path]:
         """Writes the report in every format of ``formats`` into
-        ``directory`` (created if needed); returns the paths written."""
+        ``directory`` (created if needed), in the layout ``em report``
+        writes — ``index.html``, ``report.json``, ``csv/<table>.csv`` — plus
+        ``document.json`` and ``report.xlsx`` when asked; returns the paths
+        written."""
         folder = pathlib.Path(os.fspath(directory))
-        folder.mkdir(parents=True, exist_ok=True)
+        unknown = [f for f in formats if f not in FORMATS]
+        if unknown:
+            raise ArgumentError(
+                f"{unknown[0]!r} is not a report format ({', '.join(FORMATS)})",
+                [Problem(reason=f"unknown format {unknown[0]!r}", field="formats")],
+            )
+        # html, json and csv are written by the library, as by `em report`.
+        shared = [f for f in formats if f in ("html", "json", "csv")]
         written: List[pathlib.Path] = []
-        for fmt in formats:
-            if fmt == "xlsx":
-                written.append(self._write_xlsx(folder / "report.xlsx"))
-                continue
-            for file in self.render(fmt):
+        try:
+            written.extend(pathlib.Path(p) for p in self._native.write(os.fspath(folder), shared))
+        except _n.EmError as e:
+            raise_from_native(e)
+        folder.mkdir(parents=True, exist_ok=True)
+        if "document" in formats:
+            for file in self.render("document"):
                 path = folder / file.name
                 path.write_text(file.content, encoding="utf-8")
                 written.append(path)
+        if "xlsx" in formats:
+            written.append(self._write_xlsx(folder / "report.xlsx"))
         return written
 
     def _write_xlsx(self, path: pathlib.Path) -> pathlib.Path:
         # em-render draws no workbook, so the package builds one from the
-        # document's tables; masked cells read "< threshold" as everywhere.
+        # document's tables; masked cells read as in the HTML and CSV files:
+        # "< threshold" for a count, "s" for a percentage, rate or change.
         try:
             import openpyxl
         except ImportError:
@@ -128,8 +143,13 @@ class ActivityReport:
                 sheet = workbook.create_sheet(title)
                 sheet.append([block["title"]])
                 sheet.append([""] + [c["label"] for c in block["columns"]])
+                marks = [
+                    "s" if _holds_shares(block, i) else masked for i in range(len(block["columns"]))
+                ]
                 for row in block["rows"]:
-                    sheet.append([row["label"]] + [_cell(c, masked) for c in row["cells"]])
+                    sheet.append(
+                        [row["label"]] + [_cell(c, m) for c, m in zip(row["cells"], marks)]
+                    )
         workbook.save(path)
         return path
 
@@ -146,6 +166,17 @@ def _sheet_title(table_id: str, used: "set[str]") -> str:
         title, n = base[: 31 - len(suffix)] + suffix, n + 1
     used.add(title)
     return title
+
+
+def _holds_shares(table: Dict[str, Any], column: int) -> bool:
+    # The rule of em-render (Table::holds_shares): "< 5" under a "%"
+    # heading would read as "less than 5 %".
+    label = table["columns"][column]["label"]
+    return (
+        "%" in label
+        or "points" in label
+        or any(row["cells"][column].get("type") in ("percent", "number") for row in table["rows"])
+    )
 
 
 def _cell(cell: Dict[str, Any], masked: str) -> Any:

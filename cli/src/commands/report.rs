@@ -268,51 +268,33 @@ pub fn write_all(
     Ok(written)
 }
 
-/// Writes the report into `out` in every format asked for.
+/// Writes the report into `out` in every format asked for, in the layout
+/// the library writes for every entry point (`index.html`, `report.json`,
+/// `csv/`).
 pub fn write(
     report: &ActivityReport,
     out: &Path,
     formats: &[FormatArg],
 ) -> Result<Written, CliError> {
     let _span = tracing::info_span!("report_write", year = report.year).entered();
-    std::fs::create_dir_all(out).map_err(|e| CliError::io(out, e))?;
-    let render_error = |e: em_render::RenderError| CliError::Input(e.to_string());
-    let put = |path: PathBuf, text: &str, files: &mut Vec<PathBuf>| {
-        std::fs::write(&path, text).map_err(|e| CliError::io(&path, e))?;
-        files.push(path);
-        Ok::<(), CliError>(())
-    };
-    let mut written = Written {
-        html: None,
+    let formats: Vec<em_render::Format> = formats
+        .iter()
+        .map(|f| match f {
+            FormatArg::Html => em_render::Format::Html,
+            FormatArg::Json => em_render::Format::Json,
+            FormatArg::Csv => em_render::Format::Csv,
+        })
+        .collect();
+    let files = em_render::write_activity_report(report, out, &formats).map_err(|e| match e {
+        em_render::RenderError::Io { path, source } => CliError::io(&path, source),
+        other => CliError::Input(other.to_string()),
+    })?;
+    Ok(Written {
+        html: files
+            .iter()
+            .find(|p| p.extension().is_some_and(|e| e == "html"))
+            .cloned(),
         governance: None,
-        files: Vec::new(),
-    };
-    for format in formats {
-        match format {
-            FormatArg::Html => {
-                let path = out.join("index.html");
-                let html = em_render::activity_report_to_html(report).map_err(render_error)?;
-                put(path.clone(), &html, &mut written.files)?;
-                written.html = Some(path);
-            }
-            FormatArg::Json => {
-                let json = em_render::to_json(report).map_err(render_error)?;
-                put(out.join("report.json"), &json, &mut written.files)?;
-            }
-            FormatArg::Csv => {
-                let dir = out.join("csv");
-                // Tables of an earlier run that this one no longer has must
-                // not linger beside the new ones.
-                if dir.exists() {
-                    std::fs::remove_dir_all(&dir).map_err(|e| CliError::io(&dir, e))?;
-                }
-                std::fs::create_dir_all(&dir).map_err(|e| CliError::io(&dir, e))?;
-                let options = em_render::Options::for_report(report);
-                for file in em_render::to_csv_files(&report.to_document(), &options) {
-                    put(dir.join(&file.name), &file.content, &mut written.files)?;
-                }
-            }
-        }
-    }
-    Ok(written)
+        files,
+    })
 }

@@ -32,9 +32,11 @@ mod csv;
 mod html;
 mod number;
 mod svg;
+mod write;
 
 pub use csv::{CsvFile, to_csv_files};
 pub use html::{Figure, activity_report_to_html, to_html};
+pub use write::{Format, write_activity_report};
 
 use em_core::activity::ActivityReport;
 use em_core::report::Table;
@@ -46,6 +48,14 @@ pub enum RenderError {
     /// The value could not be written as JSON.
     #[error("the report cannot be written as JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// A file of the report could not be written.
+    #[error("cannot write {}: {source}", path.display())]
+    Io {
+        /// The file or folder.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
     /// An SVG figure handed to the page could fetch or run something.
     #[error("the figure `{figure}` cannot be embedded: {reason}")]
     UnsafeSvg {

@@ -129,15 +129,40 @@ def test_the_activity_report_is_written_in_every_format(
 ) -> None:
     network.add_records(make_visits(3000))
     report = network.activity_report(2009, compare=False)
-    written = report.write(tmp_path / "out")
+    out = tmp_path / "out"
+    written = report.write(out)
     names = {p.name for p in written}
-    assert {"report.json", "document.json", "report.html", "report.xlsx"} <= names
-    assert any(n.endswith(".csv") for n in names)
-    assert json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))["year"] == 2009
-    assert (tmp_path / "out" / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert {"report.json", "document.json", "index.html", "report.xlsx"} <= names
+    csv_files = [p for p in written if p.suffix == ".csv"]
+    assert csv_files and all(p.parent == out / "csv" for p in csv_files)
+    assert json.loads((out / "report.json").read_text(encoding="utf-8"))["year"] == 2009
+    assert (out / "index.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     openpyxl = pytest.importorskip("openpyxl")
-    workbook = openpyxl.load_workbook(tmp_path / "out" / "report.xlsx")
-    assert len(workbook.sheetnames) == sum(1 for n in names if n.endswith(".csv"))
+    workbook = openpyxl.load_workbook(out / "report.xlsx")
+    assert len(workbook.sheetnames) == len(csv_files)
+
+
+def test_python_and_em_report_write_the_same_layout_and_bytes(
+    network: em.Network, tmp_path: pathlib.Path
+) -> None:
+    # One writer in the library serves both: the files the package writes
+    # are, name for name and byte for byte, what the library renders.
+    network.add_records(make_visits(2000))
+    report = network.activity_report(2009, compare=False)
+    out = tmp_path / "shared"
+    (out / "csv").mkdir(parents=True)
+    (out / "csv" / "stale.csv").write_text("old", encoding="utf-8")
+    written = report.write(out, ["html", "json", "csv"])
+    on_disk = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert on_disk == sorted(str(p.relative_to(out)) for p in written)
+    assert "csv/stale.csv" not in on_disk, "an earlier run's tables do not linger"
+    assert (out / "index.html").read_bytes() == report.render("html")[0].content.encode("utf-8")
+    assert (out / "report.json").read_bytes() == report.render("json")[0].content.encode("utf-8")
+    for file in report.render("csv"):
+        assert (out / "csv" / file.name).read_bytes() == file.content.encode("utf-8")
+    with pytest.raises(em.ArgumentError) as caught:
+        report.write(out, ["pdf"])
+    assert caught.value.field == "formats"
 
 
 def test_rendering_in_an_unknown_format_is_an_argument_error(network: em.Network) -> None:
