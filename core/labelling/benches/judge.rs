@@ -8,11 +8,16 @@
 //! evaluation the API returns (verdicts, values read, criterion, summary:
 //! everything that explains each criterion); writing every sentence of
 //! those evaluations; and reading the files, then evaluating.
+//!
+//! A fifth figure is the shipped specification in its territory: 10,000
+//! copies of the example application, each in a commune drawn from the
+//! region's 1,914, judged by `Labelling::judge`, which first works out the
+//! catchment overlap of a site there — what every submission now costs.
 
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use em_labelling::{ApplicationDocument, Evaluation, Facts, Format, LabellingRules};
+use em_labelling::{ApplicationDocument, Evaluation, Facts, Format, Labelling, LabellingRules};
 use jiff::civil::date;
 
 const CRITERIA: usize = 50;
@@ -89,5 +94,35 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+fn bench_in_territory(c: &mut Criterion) {
+    let registry = em_core::Registry::champagne_ardenne();
+    let labelling = Labelling::from_ruleset(&em_core::Ruleset::champagne_ardenne(), &registry)
+        .expect("the shipped labelling loads");
+    let example = include_str!("../../../examples/applications/langres-2010.toml");
+    let mut rng = Lcg(2010);
+    let documents: Vec<ApplicationDocument> = (0..APPLICATIONS)
+        .map(|_| {
+            let at = (rng.next() as usize) % registry.communes.len();
+            let commune = &registry.communes[at].code;
+            let text = example.replace("\"51507\"", &format!("\"{commune}\""));
+            ApplicationDocument::parse(&text, Format::Toml).expect("the example reads")
+        })
+        .collect();
+    let day = date(2010, 3, 15);
+    let mut group = c.benchmark_group("labelling");
+    group.sample_size(10);
+    group.bench_function(
+        "judge 10k shipped applications with their catchment overlap",
+        |b| {
+            b.iter(|| {
+                for d in &documents {
+                    black_box(labelling.judge(black_box(d), day).expect("judged"));
+                }
+            });
+        },
+    );
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_in_territory);
 criterion_main!(benches);

@@ -19,6 +19,7 @@ use em_store::journal::{self, Entry, JournalError, NewEntry, Verified};
 use em_store::{Store, StoreError};
 
 use crate::evaluation::Outcome;
+use crate::labelling::Labelling;
 use crate::lifecycle::{
     Application, ApplicationState, ApplicationStepError, Command, Event, LabelPeriod,
 };
@@ -26,7 +27,6 @@ use crate::recruitment::{
     Candidacy, CandidacyCommand, CandidacyEvent, CandidacyState, CandidacyStepError,
 };
 use crate::roles::Context;
-use crate::specification::LabellingRules;
 
 const APPLICATION: &str = "application:";
 const CANDIDACY: &str = "candidacy:";
@@ -118,11 +118,13 @@ pub struct CandidacySummary {
     pub last_day: Option<Date>,
 }
 
-/// The applications and candidacies of a store, judged by `rules`.
+/// The applications and candidacies of a store, judged by a
+/// [`Labelling`]: its rules, with the territory the derived facts of a
+/// submission are computed in.
 #[derive(Debug)]
 pub struct Applications<'a> {
     store: &'a mut Store,
-    rules: &'a LabellingRules,
+    labelling: &'a Labelling,
 }
 
 fn check_id(id: &str) -> Result<(), ServiceError> {
@@ -183,9 +185,9 @@ fn new_entry<E: Serialize>(
 }
 
 impl<'a> Applications<'a> {
-    /// The service over `store`, judging by `rules`.
-    pub fn new(store: &'a mut Store, rules: &'a LabellingRules) -> Applications<'a> {
-        Applications { store, rules }
+    /// The service over `store`, judging by `labelling`.
+    pub fn new(store: &'a mut Store, labelling: &'a Labelling) -> Applications<'a> {
+        Applications { store, labelling }
     }
 
     /// Takes a step on application `id` (a `draft` creates it) at time
@@ -201,11 +203,11 @@ impl<'a> Applications<'a> {
         let _span =
             tracing::info_span!("label_advance", action = command.action(), role = %ctx.role)
                 .entered();
-        let rules = self.rules;
+        let labelling = self.labelling;
         self.store.write(|tx| {
             let subject = format!("{APPLICATION}{id}");
             let mut application = replay_application(id, journal::entries(tx, &subject)?)?;
-            let event = application.decide(ctx, command, rules)?;
+            let event = application.decide(ctx, command, labelling)?;
             journal::append(tx, &new_entry(subject, ctx, at, command.action(), &event)?)?;
             application.apply(&event);
             Ok(application)
@@ -263,7 +265,7 @@ impl<'a> Applications<'a> {
         let _span =
             tracing::info_span!("recruitment_advance", action = command.action(), role = %ctx.role)
                 .entered();
-        let rules = self.rules;
+        let rules = self.labelling.rules();
         self.store.write(|tx| {
             let subject = format!("{CANDIDACY}{id}");
             let mut candidacy = replay_candidacy(id, journal::entries(tx, &subject)?)?;

@@ -14,12 +14,13 @@
 
 use std::collections::HashMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::facts::{FactDecl, FactType, FactValue, parse_day};
 
 /// A condition as the ruleset writes it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum ConditionSpec {
     /// Every part holds.
@@ -51,23 +52,40 @@ pub enum ConditionSpec {
 }
 
 /// A fact compared with one value.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ComparisonSpec {
     /// The fact's id.
     pub fact: String,
     /// The value, of the fact's type (a count for a list).
+    #[schemars(with = "SpecValue")]
     pub value: toml::Value,
 }
 
 /// A fact checked against a set of values.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MembershipSpec {
     /// The fact's id.
     pub fact: String,
     /// The values.
+    #[schemars(with = "Vec<SpecValue>")]
     pub values: Vec<toml::Value>,
+}
+
+/// What a value in a condition may be, for the published JSON Schema: the
+/// condition is read as TOML, whose values are typed against the fact at
+/// load, so the schema only says which shapes can be written.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum SpecValue {
+    /// A yes/no fact's value.
+    Bool(bool),
+    /// A number, or a count of a list's elements.
+    Number(f64),
+    /// A text, a code or a day written `YYYY-MM-DD`.
+    Text(String),
 }
 
 /// A comparison operator.

@@ -44,6 +44,51 @@ pub struct Evaluation {
     pub criteria: Vec<CriterionResult>,
 }
 
+/// How many criteria of one level came back met, not met and unknown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct LevelCounts {
+    /// Met.
+    pub met: usize,
+    /// Not met.
+    pub not_met: usize,
+    /// Unknown, a fact being missing.
+    pub unknown: usize,
+}
+
+/// The verdicts of an evaluation counted by level, so that a reader sees at
+/// a glance how far an application is from the label.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// The required criteria.
+    pub required: LevelCounts,
+    /// The recommended criteria.
+    pub recommended: LevelCounts,
+}
+
+/// `required: 13 met, 1 not met, 0 unknown; recommended: 2 met, 0 not met,
+/// 0 unknown`.
+impl std::fmt::Display for Counts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, (name, c)) in [
+            ("required", self.required),
+            ("recommended", self.recommended),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(
+                f,
+                "{name}: {} met, {} not met, {} unknown",
+                c.met, c.not_met, c.unknown
+            )?;
+        }
+        Ok(())
+    }
+}
+
 /// The verdicts alone, for judging many applications fast.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Judgement {
@@ -63,6 +108,23 @@ impl Evaluation {
                 .filter(move |c| c.verdict == Verdict::NotMet && c.level() == level)
         };
         by_level(Level::Required).chain(by_level(Level::Recommended))
+    }
+
+    /// The verdicts counted by level.
+    pub fn counts(&self) -> Counts {
+        let mut counts = Counts::default();
+        for c in &self.criteria {
+            let level = match c.level() {
+                Level::Required => &mut counts.required,
+                Level::Recommended => &mut counts.recommended,
+            };
+            match c.verdict {
+                Verdict::Met => level.met += 1,
+                Verdict::NotMet => level.not_met += 1,
+                Verdict::Unknown => level.unknown += 1,
+            }
+        }
+        counts
     }
 
     /// The criteria that cannot be judged, a fact being missing.
@@ -85,8 +147,8 @@ impl Evaluation {
         missing
     }
 
-    /// The whole evaluation as a text for a reader: the summary, then one
-    /// line per criterion.
+    /// The whole evaluation as a text for a reader: the summary, the counts
+    /// by level, then one line per criterion.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(
@@ -98,6 +160,7 @@ impl Evaluation {
             self.pin.ruleset_version,
             self.pin.specification
         );
+        let _ = writeln!(out, "  {}", self.counts());
         for c in &self.criteria {
             let mark = match c.verdict {
                 Verdict::Met => "met    ",

@@ -12,26 +12,41 @@ use std::sync::OnceLock;
 use jiff::civil::date;
 
 use crate::application::{ApplicationDocument, Format};
+use crate::labelling::Labelling;
 use crate::specification::{FILE, LabellingRules};
 
-fn shipped() -> &'static LabellingRules {
-    static RULES: OnceLock<LabellingRules> = OnceLock::new();
-    RULES.get_or_init(|| {
-        // The shipped ruleset is checked by the test suite; a failure here
-        // is a build defect.
-        LabellingRules::from_ruleset(&em_core::Ruleset::champagne_ardenne())
-            .expect("the shipped labelling rules load")
+fn shipped() -> &'static Labelling {
+    static LABELLING: OnceLock<Labelling> = OnceLock::new();
+    LABELLING.get_or_init(|| {
+        // The shipped ruleset and registry are checked by the test suite; a
+        // failure here is a build defect.
+        Labelling::from_ruleset(
+            &em_core::Ruleset::champagne_ardenne(),
+            &em_core::Registry::champagne_ardenne(),
+        )
+        .expect("the shipped labelling loads")
     })
 }
 
 /// Reads `data` as an application file in both formats and judges what
-/// reads against the shipped specification.
+/// reads against the shipped specification, with its derived facts.
 pub fn application(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let rules = shipped();
+    let labelling = shipped();
+    let rules = labelling.rules();
     for format in [Format::Toml, Format::Json] {
+        if let Ok(checked) = labelling.check_application(text, format) {
+            let counts = checked.evaluation.counts();
+            let total = counts.required.met
+                + counts.required.not_met
+                + counts.required.unknown
+                + counts.recommended.met
+                + counts.recommended.not_met
+                + counts.recommended.unknown;
+            assert_eq!(total, checked.evaluation.criteria.len());
+        }
         let Ok(document) = ApplicationDocument::parse(text, format) else {
             continue;
         };

@@ -10,40 +10,50 @@
 //! candidates for a territorial coordinator (CTEM) post.
 //!
 //! The rules are data: [`LabellingRules`] reads `labelling.toml` from the
-//! ruleset. Everything here is pure — no clock, no disk: callers hand in the
-//! texts, the days and the journal entries. The one exception is the
-//! `applications` module, behind the `store` feature.
+//! ruleset. Some facts are not stated by the applicant but derived from the
+//! site's commune (its catchment overlap with the existing sites), so an
+//! application is always judged by a [`Labelling`]: the rules with the
+//! territory of a registry. Everything here is pure — no clock, no disk:
+//! callers hand in the texts, the days and the journal entries. The one
+//! exception is the `applications` module, behind the `store` feature.
 //!
 //! - [`facts`] and [`condition`]: what an application states, and the
 //!   conditions of the criteria over it;
 //! - [`specification`]: the labelling file, checked at load;
+//! - [`territory`]: the facts derived from the site's commune, and the check
+//!   that `labelling.toml` and `territory.toml` agree on the largest overlap;
+//! - [`Labelling`]: judges an application file, or a document on a day;
 //! - [`evaluation`]: verdicts with their explanations;
-//! - [`application`]: application files and [`check_application`];
+//! - [`application`]: application files;
 //! - [`roles`] and [`lifecycle`]: who takes which step, the application's
 //!   life and its label's;
 //! - [`recruitment`]: a CTEM candidate before the recruitment committee;
 //! - `applications` (feature `store`, on by default): the edge that keeps
-//!   applications and candidacies in the store's hash-chained journal;
-//! - `territory` (feature `territory`, on by default): the facts derived
-//!   from the site's commune (its catchment overlap), and
-//!   `territory::check_application` which judges a file with them.
+//!   applications and candidacies in the store's hash-chained journal.
 //!
-//! # The `em label` subcommands through the API
+//! # The `em label` and `em recruitment` subcommands through the API
 //!
 //! | command | call |
 //! | --- | --- |
-//! | `check FILE` | [`check_application`]`(&rules, &text, Format::from_extension(ext))`, then [`Evaluation::to_text`] or `serde_json` |
-//! | `list` | `applications::Applications::new(&mut store, &rules).list(today)` |
-//! | `show ID` | `Applications::show(id)`: the application and its history |
-//! | `advance ID ACTION` | `Applications::advance(id, &Context { role, actor, day, reason }, now, &command)`; a draft is [`Command::draft_from_text`] |
-//! | `verify` | `Applications::verify()`: the journal's chain |
+//! | `label check FILE` | [`Labelling::check_application`]`(&text, format)`, then [`Evaluation::to_text`] or `serde_json` |
+//! | `label list` | `applications::Applications::new(&mut store, &labelling).list(today)` |
+//! | `label show ID` | `Applications::show(id)`: the application and its history |
+//! | `label advance ID ACTION` | `Applications::advance(id, &Context { role, actor, day, reason }, now, &command)`; a draft is [`Command::draft_from_text`] |
+//! | `label verify` | `Applications::verify()`: the journal's chain |
+//! | `recruitment check FILE` | [`Candidacy::check_candidate`]`(labelling.rules(), &text, format)` |
+//! | `recruitment list`, `show ID` | `Applications::list_candidacies()`, `Applications::show_candidacy(id)` |
+//! | `recruitment advance ID ACTION` | `Applications::advance_candidacy(id, &context, now, &command)`; a proposal is [`CandidacyCommand::propose_from_text`] |
 //!
-//! where `rules` is `LabellingRules::from_ruleset(&ruleset)`. Judging a file:
+//! where `labelling` is `Labelling::from_ruleset(&ruleset, &registry)`.
+//! Judging a file:
 //!
 //! ```
-//! use em_labelling::{check_application, Format, LabellingRules, Outcome};
+//! use em_labelling::{Format, Labelling, Outcome};
 //!
-//! let rules = LabellingRules::from_ruleset(&em_core::Ruleset::champagne_ardenne())?;
+//! let labelling = Labelling::from_ruleset(
+//!     &em_core::Ruleset::champagne_ardenne(),
+//!     &em_core::Registry::champagne_ardenne(),
+//! )?;
 //! let text = r#"
 //!     applicant = "Maison de l'emploi"
 //!     site = "Langres"
@@ -52,7 +62,7 @@
 //!     open = true
 //!     weekly_hours = 10
 //! "#;
-//! let evaluation = check_application(&rules, text, Format::Toml)?;
+//! let evaluation = labelling.check_application(text, Format::Toml)?.evaluation;
 //! assert_eq!(evaluation.outcome, Outcome::NotEligible);
 //! let hours = evaluation.failures().find(|c| c.id() == "reception_desk.weekly_hours");
 //! assert!(hours.unwrap().explanation().contains("is 10 h/semaine, but must be at least 15"));
@@ -69,20 +79,22 @@ pub mod evaluation;
 mod explain;
 pub mod facts;
 pub mod fuzz;
+mod labelling;
 pub mod lifecycle;
 pub mod recruitment;
 pub mod roles;
 pub mod specification;
-#[cfg(feature = "territory")]
 pub mod territory;
 
 pub use application::{
     ApplicationDocument, ApplicationError, ApplicationErrors, CheckError, Facts, Format,
-    check_application,
 };
 pub use condition::{Condition, Verdict};
-pub use evaluation::{CriterionResult, Evaluation, Judgement, Outcome, UsedValue};
+pub use evaluation::{
+    Counts, CriterionResult, Evaluation, Judgement, LevelCounts, Outcome, UsedValue,
+};
 pub use facts::{FactDecl, FactType, FactValue};
+pub use labelling::{Checked, Labelling, LabellingError};
 pub use lifecycle::{Application, ApplicationState, Command, Decision, Event, LabelPeriod};
 pub use recruitment::{Candidacy, CandidacyCommand, CandidacyEvent, CandidacyState};
 pub use roles::{Context, Opinion, OpinionKind, Role, TransitionError};

@@ -19,7 +19,7 @@ use std::fmt;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::application::{ApplicationDocument, Format};
+use crate::application::{ApplicationDocument, CheckError, Format};
 use crate::evaluation::Evaluation;
 use crate::roles::{Context, Opinion, OpinionKind, Role, TransitionError, guard};
 use crate::specification::LabellingRules;
@@ -199,6 +199,25 @@ impl Candidacy {
             opinion: None,
             last_day: None,
         }
+    }
+
+    /// Reads a candidate file (in the form of an application file:
+    /// `applicant` the candidate's reference, `site` the post's site,
+    /// `submitted` the day of the candidacy, `facts` the job profile's) and
+    /// judges it against the job profile in force that day, as a proposal
+    /// would, without recording anything.
+    pub fn check_candidate(
+        rules: &LabellingRules,
+        text: &str,
+        format: Format,
+    ) -> Result<Evaluation, CheckError> {
+        let _span = tracing::info_span!("check_candidate", ?format).entered();
+        let document = ApplicationDocument::parse(text, format)?;
+        let day = document.submitted.ok_or(CheckError::NotSubmitted)?;
+        let facts = document.facts_for(&rules.job_profile)?;
+        let evaluation = rules.job_profile.in_force(day)?.evaluate(facts.slots());
+        tracing::info!(outcome = ?evaluation.outcome, %day, "candidate judged");
+        Ok(evaluation)
     }
 
     /// Checks a step and returns the event to record.

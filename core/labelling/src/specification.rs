@@ -16,6 +16,7 @@ use em_core::Ruleset;
 use em_core::dated::Timeline;
 use em_core::ruleset::{RulesetError, RulesetErrors, parse_section};
 use jiff::civil::Date;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -27,7 +28,7 @@ use crate::facts::FactDecl;
 pub const FILE: &str = "labelling.toml";
 
 /// Whether a criterion must be met for the label.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// Not meeting it makes the application ineligible.
@@ -36,43 +37,70 @@ pub enum Level {
     Recommended,
 }
 
-#[derive(Debug, Deserialize)]
+/// The labelling file as written: the rules of a granted label, the
+/// regional specification and the CTEM's job profile.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct LabellingFile {
+    /// The life of a granted label.
     label: LabelRules,
+    /// The regional specification (*cahier des charges*).
     specification: SpecificationFile,
+    /// The standard profile of the territorial coordinator (CTEM).
     job_profile: SpecificationFile,
 }
 
-#[derive(Debug, Deserialize)]
+/// A specification as written: its facts and its dated criteria.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct SpecificationFile {
+    /// Identifier, e.g. `cahier-des-charges`.
     id: String,
+    /// Title, in French.
     title: String,
+    /// Where it comes from.
     source: String,
+    /// The facts an application states.
     facts: Vec<FactDecl>,
+    /// Every period of every criterion.
     criteria: Vec<CriterionFile>,
 }
 
-#[derive(Debug, Deserialize)]
+/// One period of one criterion, as written.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct CriterionFile {
+    /// Identifier, stable across periods.
     id: Arc<str>,
+    /// What the criterion asks, in French.
     label: Arc<str>,
+    /// Where the criterion comes from.
     source: Arc<str>,
+    /// Required or recommended.
     level: Level,
+    /// Whether the threshold is the region's own choice.
     #[serde(default)]
     regional_choice: bool,
+    /// Why the region chose it; required for a regional choice.
     #[serde(default)]
     rationale: Option<String>,
+    /// First day in force.
     from: Date,
+    /// Last day in force, if it has one.
     #[serde(default)]
     until: Option<Date>,
+    /// The condition over the facts.
     condition: ConditionSpec,
 }
 
+/// The JSON Schema of the labelling file (`labelling.toml`), derived from
+/// the types that read it.
+pub fn file_schema() -> schemars::Schema {
+    schemars::schema_for!(LabellingFile)
+}
+
 /// The rules of a granted label.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LabelRules {
     /// Months a label is valid from the Region's decision.

@@ -4,20 +4,35 @@
 //! (`catchment_overlap.share`, in %), computed with `em-territory` before the
 //! application is judged, so that the criterion over it reads the figure like
 //! any stated fact and stays unknown when no commune is given.
+//!
+//! The largest share allowed is written twice, on purpose: as the
+//! criterion's ceiling in `labelling.toml` (what judges an application) and
+//! as `max_catchment_overlap_share` in `territory.toml` (what `em territory
+//! overlap` reports against). [`check_agreement`] refuses a ruleset where the
+//! two differ on any day, so that the Commission and the territory analysis
+//! never give two answers about one site.
 
-use em_territory::{CatchmentOverlap, Territory, TerritoryRules, TerritoryRuleset, WhatIfError};
-
-use crate::application::{
-    ApplicationDocument, ApplicationError, ApplicationErrors, CheckError, Facts, Format,
+use em_core::ruleset::RulesetError;
+use em_territory::{
+    CatchmentOverlap, TERRITORY_FILE, Territory, TerritoryRules, TerritoryRuleset, WhatIfError,
 };
-use crate::evaluation::Evaluation;
+use jiff::civil::Date;
+
+use crate::application::{ApplicationError, ApplicationErrors, Facts};
+use crate::condition::{Condition, Op};
 use crate::facts::FactValue;
-use crate::specification::{LabellingRules, Specification};
+use crate::specification::{FILE, Specification};
 
 /// The fact holding the site's commune (INSEE code).
 pub const COMMUNE_FACT: &str = "site.commune";
 /// The derived fact: the catchment overlap share, in %.
 pub const OVERLAP_SHARE_FACT: &str = "catchment_overlap.share";
+
+/// Whether `specification` declares facts this module derives: then an
+/// application cannot be judged without the territory.
+pub fn declares_derived_facts(specification: &Specification) -> bool {
+    specification.fact_position(OVERLAP_SHARE_FACT).is_some()
+}
 
 /// Computes the derived facts into `facts` (typed by `specification`) with
 /// the territory's rules in force: the catchment overlap of a site in the
@@ -55,48 +70,70 @@ pub fn derive_facts(
             reason,
         }])
     })?;
-    // The share is written in % to one decimal, as a Commission member
-    // reads it; the criterion's threshold is written in the same unit.
-    let percent = (overlap.share * 1000.0).round() / 10.0;
     let mut slots = facts.slots().to_vec();
-    slots[share_at] = Some(FactValue::Number(percent));
+    slots[share_at] = Some(FactValue::Number(share_percent(overlap.share)));
     *facts = Facts::from_slots(slots);
     Ok(Some(overlap))
 }
 
-/// Reads an application file, derives its territory facts with the rules of
-/// `territory_ruleset` in force on its submission day, and judges it against
-/// the specification in force that day. Returns the evaluation and the
-/// overlap computed, if any.
-pub fn check_application(
-    rules: &LabellingRules,
-    territory: &Territory,
-    territory_ruleset: &TerritoryRuleset,
-    text: &str,
-    format: Format,
-) -> Result<(Evaluation, Option<CatchmentOverlap>), CheckError> {
-    let _span = tracing::info_span!("check_application_in_territory", ?format).entered();
-    let document = ApplicationDocument::parse(text, format)?;
-    let day = document.submitted.ok_or(CheckError::NotSubmitted)?;
-    let mut facts = document.facts_for(&rules.specification)?;
-    let in_force = rules.specification.in_force(day)?;
-    let overlap = match territory_ruleset.at(day) {
-        Ok(territory_rules) => derive_facts(
-            territory,
-            &territory_rules,
-            &rules.specification,
-            &mut facts,
-        )?,
-        // Without territory rules that day the derived facts stay missing,
-        // so the criteria over them are unknown rather than guessed.
-        Err(_) => {
-            tracing::warn!(%day, "no territory rules in force; derived facts left unknown");
-            None
+/// A share (0 to 1) in % to one decimal, as a Commission member reads it;
+/// the criterion's ceiling is written in the same unit.
+pub fn share_percent(share: f64) -> f64 {
+    (share * 1000.0).round() / 10.0
+}
+
+/// Every ceiling (`le` or `lt`) a condition puts on the overlap share.
+fn ceilings(condition: &Condition, out: &mut Vec<f64>) {
+    match condition {
+        Condition::All(parts) | Condition::Any(parts) => {
+            parts.iter().for_each(|p| ceilings(p, out));
         }
+        Condition::Not(part) => ceilings(part, out),
+        Condition::Compare {
+            op: Op::Le | Op::Lt,
+            fact,
+            value: FactValue::Number(x),
+        } if fact.id == OVERLAP_SHARE_FACT => out.push(*x),
+        _ => {}
+    }
+}
+
+/// Checks that every ceiling the specification's criteria put on the
+/// overlap share (in %) equals the territory's `max_catchment_overlap_share`
+/// (0 to 1) on every day both are in force. Returns one problem per
+/// disagreement, on the criterion's condition in `labelling.toml`, naming
+/// the territory value it disagrees with.
+pub fn check_agreement(
+    specification: &Specification,
+    territory: &TerritoryRuleset,
+) -> Vec<RulesetError> {
+    let mut problems = Vec::new();
+    let overlaps = |a: (Date, Option<Date>), b: (Date, Option<Date>)| {
+        a.1.is_none_or(|end| b.0 <= end) && b.1.is_none_or(|end| a.0 <= end)
     };
-    let evaluation = in_force.evaluate(facts.slots());
-    tracing::info!(outcome = ?evaluation.outcome, %day, "application judged in its territory");
-    Ok((evaluation, overlap))
+    for (i, criterion) in specification.criteria.iter().enumerate() {
+        let mut found = Vec::new();
+        ceilings(&criterion.condition, &mut found);
+        for ceiling in found {
+            for (j, dated) in territory.max_catchment_overlap_share.0.iter().enumerate() {
+                let both = overlaps((criterion.from, criterion.until), (dated.from, dated.until));
+                let percent = dated.value * 100.0;
+                if both && (ceiling - percent).abs() > 1e-9 {
+                    problems.push(RulesetError::at(
+                        FILE,
+                        format!("specification.criteria[{i}].condition"),
+                        format!(
+                            "criterion `{}` allows a catchment overlap of at most {ceiling} %, \
+                             but {TERRITORY_FILE} gives max_catchment_overlap_share[{j}] = {} \
+                             ({percent} %) from {}: the two must agree on every day",
+                            criterion.id, dated.value, dated.from
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    problems
 }
 
 #[cfg(test)]
@@ -104,14 +141,22 @@ mod tests {
     use em_core::{Registry, Ruleset};
 
     use super::*;
-    use crate::{Outcome, Verdict};
+    use crate::application::{CheckError, Format};
+    use crate::evaluation::Evaluation;
+    use crate::labelling::{Checked, Labelling};
+    use crate::specification::LabellingRules;
+    use crate::{Level, Outcome, Verdict};
 
-    fn judge(text: &str) -> (Evaluation, Option<CatchmentOverlap>) {
-        let ruleset = Ruleset::champagne_ardenne();
-        let rules = LabellingRules::from_ruleset(&ruleset).unwrap();
-        let territory = Territory::from_registry(&Registry::champagne_ardenne()).unwrap();
-        let territory_ruleset = TerritoryRuleset::from_ruleset(&ruleset).unwrap();
-        check_application(&rules, &territory, &territory_ruleset, text, Format::Toml).unwrap()
+    fn labelling() -> Labelling {
+        Labelling::from_ruleset(
+            &Ruleset::champagne_ardenne(),
+            &Registry::champagne_ardenne(),
+        )
+        .unwrap()
+    }
+
+    fn judge(text: &str) -> Checked {
+        labelling().check_application(text, Format::Toml).unwrap()
     }
 
     fn example() -> String {
@@ -131,29 +176,36 @@ mod tests {
     }
 
     #[test]
+    fn the_overlap_criterion_is_required_in_the_shipped_specification() {
+        let checked = judge(&example());
+        assert_eq!(overlap_result(&checked.evaluation).level(), Level::Required);
+    }
+
+    #[test]
     fn complete_example_application_meets_the_overlap_criterion() {
-        let (evaluation, overlap) = judge(&example());
-        let overlap = overlap.unwrap();
+        let checked = judge(&example());
+        let overlap = checked.overlap.unwrap();
         assert!(overlap.within_limit, "{}", overlap.explanation);
-        assert_eq!(overlap_result(&evaluation).verdict, Verdict::Met);
+        assert_eq!(overlap_result(&checked.evaluation).verdict, Verdict::Met);
         assert_eq!(
-            evaluation.outcome,
+            checked.evaluation.outcome,
             Outcome::Eligible,
             "{}",
-            evaluation.summary
+            checked.evaluation.summary
         );
     }
 
     #[test]
-    fn site_next_to_reims_does_not_meet_the_overlap_criterion_with_figures() {
+    fn site_next_to_reims_is_not_eligible_with_the_overlap_figures() {
         let text = example().replace("commune = \"51507\"", "commune = \"51573\"");
-        let (evaluation, overlap) = judge(&text);
-        let overlap = overlap.unwrap();
+        let checked = judge(&text);
+        let overlap = checked.overlap.unwrap();
         assert!(!overlap.within_limit);
-        let result = overlap_result(&evaluation);
+        let result = overlap_result(&checked.evaluation);
         assert_eq!(result.verdict, Verdict::NotMet);
-        let percent = (overlap.share * 1000.0).round() / 10.0;
+        assert_eq!(checked.evaluation.outcome, Outcome::NotEligible);
         let sentence = result.explanation();
+        let percent = share_percent(overlap.share);
         assert!(
             sentence.contains(&format!("is {percent} %, but must be at most 50 %")),
             "{sentence}"
@@ -161,26 +213,64 @@ mod tests {
     }
 
     #[test]
-    fn application_without_commune_leaves_the_overlap_criterion_unknown() {
+    fn application_without_commune_is_incomplete_for_the_overlap() {
         let text = example().replace("commune = \"51507\"", "");
-        let (evaluation, overlap) = judge(&text);
-        assert!(overlap.is_none());
-        assert_eq!(overlap_result(&evaluation).verdict, Verdict::Unknown);
+        let checked = judge(&text);
+        assert!(checked.overlap.is_none());
+        assert_eq!(
+            overlap_result(&checked.evaluation).verdict,
+            Verdict::Unknown
+        );
+        assert_eq!(checked.evaluation.outcome, Outcome::Incomplete);
     }
 
     #[test]
     fn unknown_commune_is_an_error_on_the_commune_fact() {
-        let ruleset = Ruleset::champagne_ardenne();
-        let rules = LabellingRules::from_ruleset(&ruleset).unwrap();
-        let territory = Territory::from_registry(&Registry::champagne_ardenne()).unwrap();
-        let territory_ruleset = TerritoryRuleset::from_ruleset(&ruleset).unwrap();
         let text = example().replace("commune = \"51507\"", "commune = \"99999\"");
         let Err(CheckError::Application(errors)) =
-            check_application(&rules, &territory, &territory_ruleset, &text, Format::Toml)
+            labelling().check_application(&text, Format::Toml)
         else {
             panic!("an unknown commune must be refused");
         };
         assert_eq!(errors.0[0].path, "facts.site.commune");
         assert!(errors.0[0].reason.contains("99999"));
+    }
+
+    #[test]
+    fn a_ceiling_that_disagrees_with_the_territory_is_refused_at_load() {
+        let ruleset = Ruleset::champagne_ardenne();
+        let text = ruleset.file(FILE).unwrap().replace(
+            "{ le = { fact = \"catchment_overlap.share\", value = 50 } }",
+            "{ le = { fact = \"catchment_overlap.share\", value = 60 } }",
+        );
+        let rules = LabellingRules::parse(FILE, &text, "test", "0").unwrap();
+        let territory = TerritoryRuleset::from_ruleset(&ruleset).unwrap();
+        let problems = check_agreement(&rules.specification, &territory);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let problem = &problems[0];
+        assert_eq!(problem.file, FILE);
+        assert!(problem.path.ends_with(".condition"), "{problem:?}");
+        assert!(
+            problem.reason.contains("at most 60 %")
+                && problem
+                    .reason
+                    .contains("max_catchment_overlap_share[0] = 0.5"),
+            "{problem:?}"
+        );
+        let err = Labelling::new(
+            rules,
+            Territory::from_registry(&Registry::champagne_ardenne()).unwrap(),
+            territory,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("must agree"), "{err}");
+    }
+
+    #[test]
+    fn the_shipped_ceilings_agree() {
+        let ruleset = Ruleset::champagne_ardenne();
+        let rules = LabellingRules::from_ruleset(&ruleset).unwrap();
+        let territory = TerritoryRuleset::from_ruleset(&ruleset).unwrap();
+        assert!(check_agreement(&rules.specification, &territory).is_empty());
     }
 }

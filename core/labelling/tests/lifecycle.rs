@@ -1,23 +1,54 @@
 //! The life of an application and of a candidacy through the store-backed
 //! service: every step journaled, wrong roles and states refused with what
-//! would have been allowed, the label renewed, suspended and withdrawn, and
-//! an application never re-judged by a later specification.
+//! would have been allowed, the label renewed, suspended and withdrawn, an
+//! application never re-judged by a later specification, and a submission
+//! judged with its territory (the catchment overlap).
 
-use em_core::Ruleset;
+use em_core::{Registry, Ruleset};
 use em_labelling::applications::{Applications, ServiceError};
 use em_labelling::{
     ApplicationState, CandidacyCommand, CandidacyState, Command, Context, Decision, Event, Format,
-    LabelPeriod, LabellingRules, Opinion, OpinionKind, Outcome, Role, TransitionError,
+    LabelPeriod, Labelling, LabellingRules, Opinion, OpinionKind, Outcome, Role, TransitionError,
+    Verdict,
 };
 use em_store::Store;
+use em_territory::{Territory, TerritoryRuleset};
 use jiff::Timestamp;
 use jiff::civil::{Date, date};
 
 const COMPLETE: &str = include_str!("../../../examples/applications/langres-2010.toml");
 const INCOMPLETE: &str = include_str!("../../../examples/applications/nogent-2010-incomplete.json");
 
-fn rules() -> LabellingRules {
-    LabellingRules::from_ruleset(&Ruleset::champagne_ardenne()).expect("shipped rules load")
+/// The shipped labelling rules in the shipped territory, or `rules` in it.
+fn labelling_with(rules: Option<LabellingRules>) -> Labelling {
+    let ruleset = Ruleset::champagne_ardenne();
+    let rules = rules.unwrap_or_else(|| LabellingRules::from_ruleset(&ruleset).unwrap());
+    Labelling::new(
+        rules,
+        Territory::from_registry(&Registry::champagne_ardenne()).unwrap(),
+        TerritoryRuleset::from_ruleset(&ruleset).unwrap(),
+    )
+    .expect("shipped labelling loads")
+}
+
+/// A fresh store with the shipped labelling; `service()` opens the
+/// applications over them.
+struct Bench {
+    store: Store,
+    labelling: Labelling,
+}
+
+impl Bench {
+    fn new() -> Bench {
+        Bench {
+            store: Store::open_in_memory().unwrap(),
+            labelling: labelling_with(None),
+        }
+    }
+
+    fn service(&mut self) -> Applications<'_> {
+        Applications::new(&mut self.store, &self.labelling)
+    }
 }
 
 fn ctx(role: Role, day: Date, reason: &str) -> Context {
@@ -45,12 +76,53 @@ fn opinion(kind: OpinionKind) -> Opinion {
     }
 }
 
+/// One step: who, when, why, what.
+type Step = (Role, Date, &'static str, Command);
+
+fn draft(text: &str, format: Format) -> Command {
+    Command::draft_from_text(text, format).unwrap()
+}
+
+/// The procedure up to the Commission's opinion: the host structure drafts
+/// and submits, the regional coordination declares the application
+/// complete, the Commission gives its opinion, on the four days given.
+fn to_opinion(draft: &Command, days: [Date; 4], kind: OpinionKind) -> Vec<Step> {
+    vec![
+        (Role::HostStructure, days[0], "", draft.clone()),
+        (Role::HostStructure, days[1], "", Command::Submit),
+        (
+            Role::RegionalCoordination,
+            days[2],
+            "",
+            Command::DeclareComplete,
+        ),
+        (
+            Role::Commission,
+            days[3],
+            "",
+            Command::GiveOpinion {
+                opinion: opinion(kind),
+            },
+        ),
+    ]
+}
+
+/// The procedure up to the label granted on the fifth day.
+fn to_label(draft: &Command, days: [Date; 5], kind: OpinionKind) -> Vec<Step> {
+    let mut steps = to_opinion(draft, [days[0], days[1], days[2], days[3]], kind);
+    steps.push((
+        Role::Region,
+        days[4],
+        "",
+        Command::Decide {
+            decision: Decision::Granted,
+        },
+    ));
+    steps
+}
+
 /// Takes the steps and returns the application's state after each.
-fn run(
-    service: &mut Applications<'_>,
-    id: &str,
-    steps: &[(Role, Date, &str, Command)],
-) -> Vec<ApplicationState> {
+fn run(service: &mut Applications<'_>, id: &str, steps: &[Step]) -> Vec<ApplicationState> {
     steps
         .iter()
         .map(|(role, day, reason, command)| {
@@ -64,47 +136,27 @@ fn run(
 
 #[test]
 fn an_application_goes_from_draft_to_a_renewed_label_and_every_step_is_journaled() {
-    let rules = rules();
-    let mut store = Store::open_in_memory().unwrap();
-    let mut service = Applications::new(&mut store, &rules);
-    let draft = Command::draft_from_text(COMPLETE, Format::Toml).unwrap();
+    let mut bench = Bench::new();
+    let mut service = bench.service();
     use ApplicationState as S;
-    let states = run(
-        &mut service,
-        "langres-2010",
-        &[
-            (Role::HostStructure, date(2010, 3, 1), "", draft),
-            (Role::HostStructure, date(2010, 3, 15), "", Command::Submit),
-            (
-                Role::RegionalCoordination,
-                date(2010, 3, 22),
-                "",
-                Command::DeclareComplete,
-            ),
-            (
-                Role::Commission,
-                date(2010, 6, 15),
-                "",
-                Command::GiveOpinion {
-                    opinion: opinion(OpinionKind::FavourableWithReservations),
-                },
-            ),
-            (
-                Role::Region,
-                date(2010, 7, 2),
-                "",
-                Command::Decide {
-                    decision: Decision::Granted,
-                },
-            ),
-            (
-                Role::HostStructure,
-                date(2011, 2, 20),
-                "",
-                Command::SubmitActivityReport { year: 2010 },
-            ),
+    let mut steps = to_label(
+        &draft(COMPLETE, Format::Toml),
+        [
+            date(2010, 3, 1),
+            date(2010, 3, 15),
+            date(2010, 3, 22),
+            date(2010, 6, 15),
+            date(2010, 7, 2),
         ],
+        OpinionKind::FavourableWithReservations,
     );
+    steps.push((
+        Role::HostStructure,
+        date(2011, 2, 20),
+        "",
+        Command::SubmitActivityReport { year: 2010 },
+    ));
+    let states = run(&mut service, "langres-2010", &steps);
     assert_eq!(
         states,
         [
@@ -155,14 +207,14 @@ fn an_application_goes_from_draft_to_a_renewed_label_and_every_step_is_journaled
 
 #[test]
 fn a_step_by_the_wrong_role_or_from_the_wrong_state_says_what_is_allowed() {
-    let rules = rules();
-    let mut store = Store::open_in_memory().unwrap();
-    let mut service = Applications::new(&mut store, &rules);
-    let draft = Command::draft_from_text(COMPLETE, Format::Toml).unwrap();
+    let mut bench = Bench::new();
+    let mut service = bench.service();
     let day = date(2010, 3, 1);
-    service
-        .advance("a", &ctx(Role::HostStructure, day, ""), at(day), &draft)
-        .unwrap();
+    run(
+        &mut service,
+        "a",
+        &[(Role::HostStructure, day, "", draft(COMPLETE, Format::Toml))],
+    );
 
     let err = service
         .advance(
@@ -202,19 +254,16 @@ fn a_step_by_the_wrong_role_or_from_the_wrong_state_says_what_is_allowed() {
 
 #[test]
 fn an_incomplete_application_is_sent_back_and_cannot_be_declared_complete() {
-    let rules = rules();
-    let mut store = Store::open_in_memory().unwrap();
-    let mut service = Applications::new(&mut store, &rules);
-    let draft = Command::draft_from_text(INCOMPLETE, Format::Json).unwrap();
+    let mut bench = Bench::new();
+    let mut service = bench.service();
     let d = date(2010, 4, 2);
-    run(
-        &mut service,
-        "nogent",
-        &[
-            (Role::HostStructure, d, "", draft),
-            (Role::HostStructure, d, "", Command::Submit),
-        ],
+    let mut steps = to_opinion(
+        &draft(INCOMPLETE, Format::Json),
+        [d; 4],
+        OpinionKind::Favourable,
     );
+    steps.truncate(2);
+    run(&mut service, "nogent", &steps);
     let err = service
         .advance(
             "nogent",
@@ -225,7 +274,7 @@ fn an_incomplete_application_is_sent_back_and_cannot_be_declared_complete() {
         .unwrap_err();
     assert!(
         matches!(&err, ServiceError::Application(TransitionError::Incomplete { missing })
-            if missing == &["commitments.communication_charter".to_owned()]),
+            if missing == &["catchment_overlap.share", "commitments.communication_charter"]),
         "{err}"
     );
     let err = service
@@ -259,28 +308,15 @@ fn an_incomplete_application_is_sent_back_and_cannot_be_declared_complete() {
 
 #[test]
 fn the_region_deciding_against_the_opinion_must_say_why() {
-    let rules = rules();
-    let mut store = Store::open_in_memory().unwrap();
-    let mut service = Applications::new(&mut store, &rules);
-    let draft = Command::draft_from_text(COMPLETE, Format::Toml).unwrap();
+    let mut bench = Bench::new();
+    let mut service = bench.service();
     let d = date(2010, 3, 15);
-    run(
-        &mut service,
-        "x",
-        &[
-            (Role::HostStructure, d, "", draft),
-            (Role::HostStructure, d, "", Command::Submit),
-            (Role::RegionalCoordination, d, "", Command::DeclareComplete),
-            (
-                Role::Commission,
-                d,
-                "",
-                Command::GiveOpinion {
-                    opinion: opinion(OpinionKind::Favourable),
-                },
-            ),
-        ],
+    let steps = to_opinion(
+        &draft(COMPLETE, Format::Toml),
+        [d; 4],
+        OpinionKind::Favourable,
     );
+    run(&mut service, "x", &steps);
     let refuse = Command::Decide {
         decision: Decision::Refused,
     };
@@ -304,40 +340,16 @@ fn the_region_deciding_against_the_opinion_must_say_why() {
 
 #[test]
 fn a_label_is_suspended_reinstated_withdrawn_and_an_expired_one_is_not_renewed() {
-    let rules = rules();
-    let mut store = Store::open_in_memory().unwrap();
-    let mut service = Applications::new(&mut store, &rules);
-    let draft = Command::draft_from_text(COMPLETE, Format::Toml).unwrap();
+    let mut bench = Bench::new();
+    let mut service = bench.service();
     let d = date(2010, 3, 15);
     use ApplicationState as S;
-    let granted = |id: &str, service: &mut Applications<'_>| {
-        run(
-            service,
-            id,
-            &[
-                (Role::HostStructure, d, "", draft.clone()),
-                (Role::HostStructure, d, "", Command::Submit),
-                (Role::RegionalCoordination, d, "", Command::DeclareComplete),
-                (
-                    Role::Commission,
-                    d,
-                    "",
-                    Command::GiveOpinion {
-                        opinion: opinion(OpinionKind::Favourable),
-                    },
-                ),
-                (
-                    Role::Region,
-                    d,
-                    "",
-                    Command::Decide {
-                        decision: Decision::Granted,
-                    },
-                ),
-            ],
-        )
-    };
-    granted("a", &mut service);
+    let granted = to_label(
+        &draft(COMPLETE, Format::Toml),
+        [d; 5],
+        OpinionKind::Favourable,
+    );
+    run(&mut service, "a", &granted);
     let states = run(
         &mut service,
         "a",
@@ -359,7 +371,7 @@ fn a_label_is_suspended_reinstated_withdrawn_and_an_expired_one_is_not_renewed()
     );
     assert_eq!(states, [S::Suspended, S::Granted, S::Withdrawn]);
 
-    granted("b", &mut service);
+    run(&mut service, "b", &granted);
     let late = date(2013, 3, 16);
     let err = service
         .advance(
@@ -411,44 +423,30 @@ fn a_later_specification_does_not_re_judge_a_submitted_application() {
         1,
     );
     assert_ne!(raised, text);
-    let old_rules = rules();
-    let new_rules =
-        LabellingRules::parse("labelling.toml", &raised, "champagne-ardenne", "2012.1").unwrap();
-
-    let mut store = Store::open_in_memory().unwrap();
-    let draft = Command::draft_from_text(COMPLETE, Format::Toml).unwrap();
+    let mut bench = Bench::new();
+    let new_labelling = labelling_with(Some(
+        LabellingRules::parse("labelling.toml", &raised, "champagne-ardenne", "2012.1").unwrap(),
+    ));
+    let draft = draft(COMPLETE, Format::Toml);
     let d = date(2010, 3, 15);
-    {
-        let mut service = Applications::new(&mut store, &old_rules);
-        run(
-            &mut service,
-            "langres",
-            &[
-                (Role::HostStructure, d, "", draft.clone()),
-                (Role::HostStructure, d, "", Command::Submit),
-            ],
-        );
-    }
-    let mut service = Applications::new(&mut store, &new_rules);
+    let mut submitted = to_opinion(&draft, [d; 4], OpinionKind::Favourable);
+    submitted.truncate(2);
+    run(&mut bench.service(), "langres", &submitted);
+    let mut service = Applications::new(&mut bench.store, &new_labelling);
     let (application, _) = service.show("langres").unwrap();
     let evaluation = application.evaluation.unwrap();
     assert_eq!(evaluation.outcome, Outcome::Eligible);
     assert_eq!(evaluation.pin.ruleset_version, "2026.1");
     // Judged again by the new file, the day of 2010 still has the 15-hour
     // rule: the pinned digest matches.
-    let again = new_rules.specification.in_force(d).unwrap();
+    let again = new_labelling.rules().specification.in_force(d).unwrap();
     assert_eq!(again.pin.digest, evaluation.pin.digest);
 
     // The same file submitted in 2012 meets the 25-hour rule and fails.
     let d2 = date(2012, 3, 15);
-    run(
-        &mut service,
-        "langres-2012",
-        &[
-            (Role::HostStructure, d2, "", draft),
-            (Role::HostStructure, d2, "", Command::Submit),
-        ],
-    );
+    let mut submitted = to_opinion(&draft, [d2; 4], OpinionKind::Favourable);
+    submitted.truncate(2);
+    run(&mut service, "langres-2012", &submitted);
     let (later, _) = service.show("langres-2012").unwrap();
     let later = later.evaluation.unwrap();
     assert_eq!(later.outcome, Outcome::NotEligible);
@@ -466,9 +464,8 @@ fn a_later_specification_does_not_re_judge_a_submitted_application() {
 
 #[test]
 fn a_ctem_candidate_goes_before_the_recruitment_committee_in_the_same_journal() {
-    let rules = rules();
-    let mut store = Store::open_in_memory().unwrap();
-    let mut service = Applications::new(&mut store, &rules);
+    let mut bench = Bench::new();
+    let mut service = bench.service();
     let candidate = r#"
         applicant = "candidature-2010-03"
         site = "Langres"
@@ -546,9 +543,8 @@ fn a_ctem_candidate_goes_before_the_recruitment_committee_in_the_same_journal() 
 
 #[test]
 fn unknown_ids_and_bad_ids_are_refused() {
-    let rules = rules();
-    let mut store = Store::open_in_memory().unwrap();
-    let mut service = Applications::new(&mut store, &rules);
+    let mut bench = Bench::new();
+    let mut service = bench.service();
     assert!(matches!(
         service.show("nothing"),
         Err(ServiceError::Unknown { .. })
@@ -563,4 +559,71 @@ fn unknown_ids_and_bad_ids_are_refused() {
         )
         .unwrap_err();
     assert!(matches!(err, ServiceError::BadId(_)), "{err}");
+}
+
+#[test]
+fn a_stored_submission_is_judged_with_its_territory_and_keeps_the_figures() {
+    let mut bench = Bench::new();
+    let mut service = bench.service();
+    let d = date(2010, 3, 15);
+    // The same application, for a site in Tinqueux, next to Reims.
+    let next_to_reims = COMPLETE.replace("commune = \"51507\"", "commune = \"51573\"");
+    assert_ne!(next_to_reims, COMPLETE);
+    let mut steps = to_opinion(
+        &draft(&next_to_reims, Format::Toml),
+        [d; 4],
+        OpinionKind::Favourable,
+    );
+    steps.truncate(2);
+    run(&mut service, "tinqueux", &steps);
+    let (application, history) = service.show("tinqueux").unwrap();
+    let evaluation = application.evaluation.unwrap();
+    assert_eq!(
+        evaluation.outcome,
+        Outcome::NotEligible,
+        "{}",
+        evaluation.summary
+    );
+    let overlap = evaluation
+        .criteria
+        .iter()
+        .find(|c| c.id() == "catchment_overlap")
+        .unwrap();
+    assert_eq!(overlap.verdict, Verdict::NotMet);
+    assert!(
+        overlap.explanation().contains("must be at most 50 %"),
+        "{overlap:?}"
+    );
+    let Event::Submitted { derived, .. } = &history[1].event else {
+        panic!("the second step is the submission");
+    };
+    assert_eq!(derived.len(), 1);
+    assert!(
+        derived[0].contains("Tinqueux") && derived[0].contains("too large"),
+        "{derived:?}"
+    );
+
+    // Without a commune, the coordination cannot declare it complete: the
+    // overlap is required and cannot be worked out.
+    let no_commune = COMPLETE.replace("commune = \"51507\"", "");
+    let mut steps = to_opinion(
+        &draft(&no_commune, Format::Toml),
+        [d; 4],
+        OpinionKind::Favourable,
+    );
+    steps.truncate(2);
+    run(&mut service, "nowhere", &steps);
+    let err = service
+        .advance(
+            "nowhere",
+            &ctx(Role::RegionalCoordination, d, ""),
+            at(d),
+            &Command::DeclareComplete,
+        )
+        .unwrap_err();
+    assert!(
+        matches!(&err, ServiceError::Application(TransitionError::Incomplete { missing })
+            if missing == &["catchment_overlap.share".to_owned()]),
+        "{err}"
+    );
 }

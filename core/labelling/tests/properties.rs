@@ -8,11 +8,11 @@
 //! - an edited, deleted, inserted or swapped entry is detected, and the
 //!   first bad entry is named.
 
-use em_core::Ruleset;
+use em_core::{Registry, Ruleset};
 use em_labelling::applications::Applications;
 use em_labelling::{
-    ApplicationDocument, CandidacyCommand, Command, Context, Decision, Format, LabellingRules,
-    Opinion, OpinionKind, Role,
+    ApplicationDocument, CandidacyCommand, Command, Context, Decision, Format, Labelling,
+    LabellingRules, Opinion, OpinionKind, Role,
 };
 use em_store::Store;
 use em_store::journal::{self, JournalError, Tamper};
@@ -210,10 +210,14 @@ proptest! {
 const COMPLETE: &str = include_str!("../../../examples/applications/langres-2010.toml");
 const INCOMPLETE: &str = include_str!("../../../examples/applications/nogent-2010-incomplete.json");
 
-fn shipped_rules() -> &'static LabellingRules {
-    static RULES: std::sync::OnceLock<LabellingRules> = std::sync::OnceLock::new();
-    RULES.get_or_init(|| {
-        LabellingRules::from_ruleset(&Ruleset::champagne_ardenne()).expect("shipped rules load")
+fn shipped_labelling() -> &'static Labelling {
+    static LABELLING: std::sync::OnceLock<Labelling> = std::sync::OnceLock::new();
+    LABELLING.get_or_init(|| {
+        Labelling::from_ruleset(
+            &Ruleset::champagne_ardenne(),
+            &Registry::champagne_ardenne(),
+        )
+        .expect("shipped labelling loads")
     })
 }
 
@@ -273,12 +277,12 @@ fn steps() -> impl Strategy<Value = Vec<Step>> {
 /// Runs the steps on a fresh store; returns it with the states the
 /// accepted steps left each application in.
 fn play(steps: &[Step]) -> (Store, [Option<em_labelling::Application>; 2]) {
-    let rules = shipped_rules();
+    let labelling = shipped_labelling();
     let commands = commands();
     let mut store = Store::open_in_memory().expect("in-memory store");
     let mut last: [Option<em_labelling::Application>; 2] = [None, None];
     {
-        let mut service = Applications::new(&mut store, rules);
+        let mut service = Applications::new(&mut store, labelling);
         let mut day: Date = date(2010, 1, 4);
         for &(app, role, command, days, reason, allowed_role) in steps {
             day = day
@@ -330,7 +334,7 @@ proptest! {
     fn any_sequence_of_steps_leaves_a_journal_that_verifies_and_replays(steps in steps()) {
         let (mut store, last) = play(&steps);
         let verified = journal::verify(store.connection()).expect("journal verifies");
-        let service = Applications::new(&mut store, shipped_rules());
+        let service = Applications::new(&mut store, shipped_labelling());
         let mut replayed_entries = 0;
         for (i, expected) in last.iter().enumerate() {
             match (service.show(&format!("app-{i}")), expected) {

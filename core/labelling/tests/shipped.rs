@@ -2,10 +2,9 @@
 //! applications of `examples/applications/`: every verdict, the sentences a
 //! Commission member reads, and the same as JSON.
 
-use em_core::Ruleset;
+use em_core::{Registry, Ruleset};
 use em_labelling::{
-    CheckError, Evaluation, FactValue, Format, LabellingRules, Level, Outcome, Verdict,
-    check_application,
+    CheckError, Evaluation, FactValue, Format, Labelling, LabellingRules, Level, Outcome, Verdict,
 };
 use jiff::civil::date;
 
@@ -14,6 +13,25 @@ const INCOMPLETE: &str = include_str!("../../../examples/applications/nogent-201
 
 fn rules() -> LabellingRules {
     LabellingRules::from_ruleset(&Ruleset::champagne_ardenne()).expect("shipped rules load")
+}
+
+fn labelling() -> Labelling {
+    Labelling::from_ruleset(
+        &Ruleset::champagne_ardenne(),
+        &Registry::champagne_ardenne(),
+    )
+    .expect("shipped labelling loads")
+}
+
+/// Judges an application file with the shipped labelling, in its territory.
+fn check_application(
+    labelling: &Labelling,
+    text: &str,
+    format: Format,
+) -> Result<Evaluation, CheckError> {
+    labelling
+        .check_application(text, format)
+        .map(|checked| checked.evaluation)
 }
 
 fn verdict<'e>(evaluation: &'e Evaluation, id: &str) -> &'e em_labelling::CriterionResult {
@@ -73,20 +91,23 @@ fn the_shipped_specification_covers_what_the_source_names() {
 
 #[test]
 fn the_complete_application_is_eligible_on_every_criterion() {
-    let evaluation = check_application(&rules(), COMPLETE, Format::Toml).unwrap();
+    let evaluation = check_application(&labelling(), COMPLETE, Format::Toml).unwrap();
     assert_eq!(
         evaluation.outcome,
         Outcome::Eligible,
         "{}",
         evaluation.to_text()
     );
+    // The catchment overlap is worked out from the site's commune.
     assert!(
         evaluation
             .criteria
             .iter()
-            // Without a territory the overlap cannot be worked out, so that
-            // one criterion is unknown; `em_labelling::territory` judges it.
-            .all(|c| c.verdict == Verdict::Met || c.id() == "catchment_overlap")
+            .all(|c| c.verdict == Verdict::Met)
+    );
+    assert_eq!(
+        evaluation.counts().to_string(),
+        "required: 15 met, 0 not met, 0 unknown; recommended: 2 met, 0 not met, 0 unknown"
     );
     assert_eq!(evaluation.pin.day, date(2010, 3, 15));
     assert_eq!(evaluation.pin.ruleset, "champagne-ardenne");
@@ -101,7 +122,7 @@ fn the_complete_application_is_eligible_on_every_criterion() {
 
 #[test]
 fn the_incomplete_application_gets_every_failure_at_once() {
-    let evaluation = check_application(&rules(), INCOMPLETE, Format::Json).unwrap();
+    let evaluation = check_application(&labelling(), INCOMPLETE, Format::Json).unwrap();
     assert_eq!(evaluation.outcome, Outcome::NotEligible);
     let failed: Vec<&str> = evaluation
         .failures()
@@ -129,9 +150,18 @@ fn the_incomplete_application_gets_every_failure_at_once() {
             "technical_committee"
         ]
     );
+    // The application names no commune, so its overlap cannot be worked
+    // out: a required criterion left unknown.
     assert_eq!(
         evaluation.missing_required_facts(),
-        ["commitments.communication_charter".into()]
+        [
+            "catchment_overlap.share".into(),
+            "commitments.communication_charter".into()
+        ]
+    );
+    assert_eq!(
+        evaluation.counts().to_string(),
+        "required: 7 met, 6 not met, 2 unknown; recommended: 0 met, 0 not met, 2 unknown"
     );
     let cases = [
         (
@@ -174,7 +204,7 @@ fn the_incomplete_application_gets_every_failure_at_once() {
     assert!(
         evaluation
             .summary
-            .starts_with("Not eligible: 6 of the 14 required criteria not met"),
+            .starts_with("Not eligible: 6 of the 15 required criteria not met"),
         "{}",
         evaluation.summary
     );
@@ -182,7 +212,7 @@ fn the_incomplete_application_gets_every_failure_at_once() {
 
 #[test]
 fn the_explanation_as_json_reads_back_the_same() {
-    let evaluation = check_application(&rules(), INCOMPLETE, Format::Json).unwrap();
+    let evaluation = check_application(&labelling(), INCOMPLETE, Format::Json).unwrap();
     let json = serde_json::to_value(&evaluation).unwrap();
     assert_eq!(json["outcome"], "not_eligible");
     assert_eq!(json["criteria"][0]["verdict"], "met");
@@ -202,24 +232,25 @@ fn the_explanation_as_json_reads_back_the_same() {
 
 #[test]
 fn the_same_application_in_toml_and_json_is_judged_the_same() {
-    let rules = rules();
-    let toml = check_application(&rules, COMPLETE, Format::Toml).unwrap();
+    let labelling = labelling();
+    let toml = check_application(&labelling, COMPLETE, Format::Toml).unwrap();
     let document = em_labelling::ApplicationDocument::parse(COMPLETE, Format::Toml).unwrap();
-    let json = check_application(&rules, &document.to_json().to_string(), Format::Json).unwrap();
+    let json =
+        check_application(&labelling, &document.to_json().to_string(), Format::Json).unwrap();
     assert_eq!(toml, json);
 }
 
 #[test]
 fn an_application_without_a_submission_day_cannot_be_judged() {
     let text = COMPLETE.replace("submitted = \"2010-03-15\"\n", "");
-    let err = check_application(&rules(), &text, Format::Toml).unwrap_err();
+    let err = check_application(&labelling(), &text, Format::Toml).unwrap_err();
     assert_eq!(err, CheckError::NotSubmitted);
 }
 
 #[test]
 fn an_application_submitted_before_the_specification_existed_is_not_judged() {
     let text = COMPLETE.replace("2010-03-15", "2006-11-30");
-    let err = check_application(&rules(), &text, Format::Toml).unwrap_err();
+    let err = check_application(&labelling(), &text, Format::Toml).unwrap_err();
     assert!(err.to_string().contains("2006-11-30"), "{err}");
 }
 
@@ -232,7 +263,7 @@ fn every_problem_of_an_application_file_is_reported_with_its_place() {
             "site = \"Langres\"",
             "site = \"Langres\"\ncolour = \"blue\"",
         );
-    let err = match check_application(&rules(), &text, Format::Toml) {
+    let err = match check_application(&labelling(), &text, Format::Toml) {
         Err(CheckError::Application(errors)) => errors,
         other => panic!("expected application errors, got {other:?}"),
     };
@@ -246,7 +277,7 @@ fn every_problem_of_an_application_file_is_reported_with_its_place() {
     let text = COMPLETE
         .replace("weekly_hours = 21", "weekly_hours = \"21\"")
         .replace("signed = true", "signed = true\nsigned_by = \"le maire\"");
-    let err = match check_application(&rules(), &text, Format::Toml) {
+    let err = match check_application(&labelling(), &text, Format::Toml) {
         Err(CheckError::Application(errors)) => errors,
         other => panic!("expected application errors, got {other:?}"),
     };

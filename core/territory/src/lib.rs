@@ -16,7 +16,10 @@
 //!   [`Territory::best_next_site`]: what-if questions;
 //! - [`Territory::catchment_overlap`]: the figure the labelling check compares
 //!   with the ruleset's largest allowed overlap;
-//! - [`Territory::map_svg`]: an SVG map of the coverage.
+//! - [`Territory::map_svg`]: an SVG map of the coverage;
+//! - `residences` (feature `store`): where each site's visitors of a year
+//!   live, counted out of the store — the edge that feeds
+//!   [`Territory::catchments`].
 //!
 //! Thresholds come from the ruleset's `territory.toml`, read by
 //! [`TerritoryRuleset::from_ruleset`] and resolved for a day by
@@ -43,6 +46,8 @@ pub mod geo;
 mod grid;
 mod map;
 mod overlap;
+#[cfg(feature = "store")]
+pub mod residences;
 mod rules;
 mod territory;
 mod whatif;

@@ -6,13 +6,15 @@
 use em_core::dated::{NotInForce, Timeline};
 use em_core::ruleset::{Ruleset, RulesetError, RulesetErrors};
 use jiff::civil::Date;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The ruleset file this module reads.
 pub const TERRITORY_FILE: &str = "territory.toml";
 
-/// The territory section of the ruleset, every value with its periods.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The territory section of the ruleset, every value with its periods; its
+/// JSON Schema is published as `schemas/territory.schema.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TerritoryRuleset {
     /// Distances (km) within which coverage is counted, e.g. 10, 20, 30.

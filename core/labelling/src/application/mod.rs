@@ -1,5 +1,6 @@
-//! Application files (*dossiers de candidature*): reading them, typing their
-//! facts by the specification, and judging them.
+//! Application files (*dossiers de candidature*): reading them and typing
+//! their facts by the specification; [`Labelling`](crate::Labelling) judges
+//! them.
 //!
 //! An application file, in TOML or JSON, names the applicant (the host
 //! structure) and the proposed site, gives the day it was submitted and
@@ -19,9 +20,8 @@ mod read;
 
 use read::{Node, flatten, read_json, read_toml};
 
-use crate::evaluation::Evaluation;
 use crate::facts::{FactValue, RawValue, parse_day};
-use crate::specification::{LabellingRules, NotInForce, Specification};
+use crate::specification::{NotInForce, Specification};
 
 /// The format of an application file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,6 +92,18 @@ pub enum CheckError {
     /// No criterion is in force on the submission day.
     #[error(transparent)]
     NotInForce(#[from] NotInForce),
+    /// The specification asks for facts derived from the territory, but
+    /// no territory rule is in force on the submission day.
+    #[error(
+        "the territory rules ({}) are not in force on {day}, so the facts derived from the site's commune cannot be computed",
+        .rules.join(", ")
+    )]
+    TerritoryNotInForce {
+        /// The day of the submission.
+        day: Date,
+        /// The territory rules missing that day.
+        rules: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -286,23 +298,6 @@ fn raw_to_json(value: &RawValue) -> serde_json::Value {
         RawValue::Array(items) => items.iter().map(raw_to_json).collect(),
         RawValue::Null => serde_json::Value::Null,
     }
-}
-
-/// Reads an application file and judges it against the specification in
-/// force on its submission day.
-pub fn check_application(
-    rules: &LabellingRules,
-    text: &str,
-    format: Format,
-) -> Result<Evaluation, CheckError> {
-    let _span = tracing::info_span!("check_application", ?format).entered();
-    let document = ApplicationDocument::parse(text, format)?;
-    let day = document.submitted.ok_or(CheckError::NotSubmitted)?;
-    let facts = document.facts_for(&rules.specification)?;
-    let in_force = rules.specification.in_force(day)?;
-    let evaluation = in_force.evaluate(facts.slots());
-    tracing::info!(outcome = ?evaluation.outcome, %day, "application judged");
-    Ok(evaluation)
 }
 
 fn error_at(

@@ -8,10 +8,10 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::{ApplicationState, Command, Decision, Event, LabelPeriod};
-use crate::application::{ApplicationDocument, Format};
+use crate::application::{ApplicationDocument, CheckError, Format};
 use crate::evaluation::{Evaluation, Outcome};
+use crate::labelling::Labelling;
 use crate::roles::{Context, Opinion, OpinionKind, TransitionError, guard};
-use crate::specification::LabellingRules;
 
 /// An application and its label, as the recorded steps made them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -86,13 +86,15 @@ impl Application {
     }
 
     /// Checks a step and returns the event to record. Nothing changes until
-    /// the event is applied.
+    /// the event is applied. A submission is judged by `labelling`, its
+    /// derived facts (the catchment overlap) computed in its territory.
     pub fn decide(
         &self,
         ctx: &Context,
         command: &Command,
-        rules: &LabellingRules,
+        labelling: &Labelling,
     ) -> Result<Event, ApplicationStepError> {
+        let rules = labelling.rules();
         let action = command.action();
         let (roles, states) = command.allowed();
         guard(action, ctx.role, self.state, roles, states)?;
@@ -132,14 +134,14 @@ impl Application {
                         state: self.state,
                         allowed: vec![ApplicationState::Draft],
                     })?;
-                let facts = document.facts_for(&rules.specification)?;
-                let in_force = rules
-                    .specification
-                    .in_force(day)
-                    .map_err(|e| TransitionError::NotInForce(e.to_string()))?;
+                let checked = labelling.judge(&document, day).map_err(|e| match e {
+                    CheckError::Application(errors) => TransitionError::Document(errors),
+                    other => TransitionError::NotInForce(other.to_string()),
+                })?;
                 Event::Submitted {
                     day,
-                    evaluation: in_force.evaluate(facts.slots()),
+                    evaluation: checked.evaluation,
+                    derived: checked.overlap.map(|o| o.explanation).into_iter().collect(),
                 }
             }
             Command::SendBack => {

@@ -217,6 +217,10 @@ pub enum Event {
         day: Date,
         /// The evaluation, pinned to the rules that made it.
         evaluation: Evaluation,
+        /// How the facts not stated but derived from the site's place were
+        /// computed (the catchment overlap's figures), in sentences.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        derived: Vec<String>,
     },
     /// Sent back for completion.
     SentBack {
