@@ -1,21 +1,24 @@
 //! Labelling from Python: judge an application file against the
-//! specification in force on its submission day, and take the steps of an
-//! application's and a candidacy's life, recorded in the network's journal.
+//! specification in force on its submission day, in its territory (the
+//! facts derived from the site's commune), judge a CTEM candidate against
+//! the job profile, and take the steps of an application's and a
+//! candidacy's life, recorded in the network's journal.
 
 use std::sync::Arc;
 
 use em_labelling::applications::{Applications, ServiceError};
 use em_labelling::{
-    ApplicationErrors, CandidacyCommand, CheckError, Command, Context, Evaluation, Format,
-    LabellingRules, Role,
+    ApplicationErrors, Candidacy, CandidacyCommand, CheckError, Command, Context, Counts,
+    Evaluation, Format, LabellingError, Role,
 };
-use em_territory::{Territory, TerritoryRuleset};
+use em_territory::CatchmentOverlap;
 use serde::Serialize;
 
 use crate::convert;
 use crate::error::{EmError, Problem};
 use crate::json;
 use crate::network::Network;
+use crate::registry::Registry;
 use crate::ruleset::Ruleset;
 
 fn labelling_error(message: String, problems: Vec<Problem>) -> EmError {
@@ -51,7 +54,7 @@ fn check_error(file: &str, e: CheckError) -> EmError {
                 ..Problem::reason(e.to_string())
             }],
         ),
-        CheckError::NotInForce(_) => labelling_error(
+        CheckError::NotInForce(_) | CheckError::TerritoryNotInForce { .. } => labelling_error(
             e.to_string(),
             vec![Problem {
                 file: Some(file.to_owned()),
@@ -80,59 +83,81 @@ fn parse_format(format: &str) -> Result<Format, EmError> {
         .ok_or_else(|| EmError::argument("format", format!("`{format}` is not `toml` or `json`")))
 }
 
+fn setup_error(e: LabellingError) -> EmError {
+    match e {
+        LabellingError::Ruleset(errors) => errors.into(),
+        LabellingError::Territory(errors) => EmError::Territory {
+            message: errors.to_string(),
+            problems: errors
+                .0
+                .iter()
+                .map(|e| Problem::reason(e.to_string()))
+                .collect(),
+        },
+    }
+}
+
+/// The labelling of a ruleset in the territory of a registry.
+fn core_labelling(
+    ruleset: &Ruleset,
+    registry: &Registry,
+) -> Result<em_labelling::Labelling, EmError> {
+    em_labelling::Labelling::from_ruleset(ruleset.core(), registry.core()).map_err(setup_error)
+}
+
+/// What a check returns: the evaluation, its counts by level, the figures
+/// of the derived facts, and the whole as a text for a reader.
+#[derive(Serialize)]
+struct Checked<'a> {
+    #[serde(flatten)]
+    evaluation: &'a Evaluation,
+    counts: Counts,
+    overlap: Option<&'a CatchmentOverlap>,
+    text: String,
+}
+
+fn checked_json(
+    evaluation: &Evaluation,
+    overlap: Option<&CatchmentOverlap>,
+) -> Result<String, EmError> {
+    json::write(&Checked {
+        evaluation,
+        counts: evaluation.counts(),
+        overlap,
+        text: evaluation.to_text(),
+    })
+}
+
 /// The labelling rules of a ruleset, with the territory the derived facts
 /// (catchment overlap) are computed in.
 #[derive(Debug, uniffi::Object)]
 pub struct Labelling {
-    rules: LabellingRules,
-    territory: Territory,
-    territory_rules: TerritoryRuleset,
-}
-
-impl Labelling {
-    fn rules_of(ruleset: &Ruleset) -> Result<LabellingRules, EmError> {
-        Ok(LabellingRules::from_ruleset(ruleset.core())?)
-    }
-
-    /// Judges an application with its derived facts, as `em label check`.
-    fn check(&self, text: &str, format: Format, file: &str) -> Result<Evaluation, EmError> {
-        em_labelling::territory::check_application(
-            &self.rules,
-            &self.territory,
-            &self.territory_rules,
-            text,
-            format,
-        )
-        .map(|(evaluation, _)| evaluation)
-        .map_err(|e| check_error(file, e))
-    }
+    inner: em_labelling::Labelling,
 }
 
 #[uniffi::export]
 impl Labelling {
-    /// The labelling rules of `ruleset` (the shipped one when not given).
+    /// The labelling rules of `ruleset` in the territory of `registry`
+    /// (the shipped ones when not given).
     #[uniffi::constructor]
-    pub fn new(ruleset: Option<Arc<Ruleset>>) -> Result<Arc<Labelling>, EmError> {
+    pub fn new(
+        ruleset: Option<Arc<Ruleset>>,
+        registry: Option<Arc<Registry>>,
+    ) -> Result<Arc<Labelling>, EmError> {
+        let _span = tracing::info_span!("binding.labelling").entered();
         let ruleset = ruleset.unwrap_or_else(Ruleset::shipped);
-        // FIXME: the derived facts use the shipped registry's communes and
-        // sites; taking a registry here would change the Python signature.
-        let territory =
-            Territory::from_registry(&em_core::Registry::champagne_ardenne()).map_err(|e| {
-                EmError::Territory {
-                    message: e.to_string(),
-                    problems: vec![Problem::reason(e.to_string())],
-                }
-            })?;
+        let registry = registry.unwrap_or_else(Registry::shipped);
         Ok(Arc::new(Labelling {
-            rules: Labelling::rules_of(&ruleset)?,
-            territory,
-            territory_rules: TerritoryRuleset::from_ruleset(ruleset.core())?,
+            inner: core_labelling(&ruleset, &registry)?,
         }))
     }
 
     /// Judges an application file's text (`format`: `toml` or `json`)
-    /// against the specification in force on its submission day; returns
-    /// the evaluation (every criterion with its explanation) as JSON.
+    /// against the specification in force on its submission day, its
+    /// derived facts computed in the territory. Returns, as JSON, the
+    /// evaluation (every criterion with its explanation), its `counts` by
+    /// level, the catchment `overlap` with its figures, and the whole as a
+    /// `text` for a reader.
     pub fn check_application(
         &self,
         text: String,
@@ -142,15 +167,34 @@ impl Labelling {
         let _span = tracing::info_span!("binding.check_application").entered();
         let file = file_name.unwrap_or_else(|| format!("<application.{format}>"));
         let format = parse_format(&format)?;
-        let evaluation = self.check(&text, format, &file)?;
-        json::write(&evaluation)
+        let checked = self
+            .inner
+            .check_application(&text, format)
+            .map_err(|e| check_error(&file, e))?;
+        checked_json(&checked.evaluation, checked.overlap.as_ref())
     }
 
-    /// The evaluation of an application as a text for a reader.
-    pub fn explain_application(&self, text: String, format: String) -> Result<String, EmError> {
-        let file = format!("<application.{format}>");
+    /// Judges a CTEM candidate file's text against the job profile in
+    /// force on its day, as the recruitment committee reads it; the same
+    /// JSON as `check_application`, without overlap.
+    pub fn check_candidate(
+        &self,
+        text: String,
+        format: String,
+        file_name: Option<String>,
+    ) -> Result<String, EmError> {
+        let _span = tracing::info_span!("binding.check_candidate").entered();
+        let file = file_name.unwrap_or_else(|| format!("<candidate.{format}>"));
         let format = parse_format(&format)?;
-        self.check(&text, format, &file).map(|e| e.to_text())
+        let evaluation = Candidacy::check_candidate(self.inner.rules(), &text, format)
+            .map_err(|e| check_error(&file, e))?;
+        checked_json(&evaluation, None)
+    }
+}
+
+impl Network {
+    fn labelling(&self) -> Result<em_labelling::Labelling, EmError> {
+        core_labelling(&self.ruleset, &self.registry)
     }
 }
 
@@ -190,9 +234,9 @@ impl Network {
         let _span = tracing::info_span!("binding.advance_application").entered();
         let ctx = context(&role, actor, &day, reason)?;
         let command: Command = json::parse("command", &command_json)?;
-        let rules = Labelling::rules_of(&self.ruleset)?;
+        let labelling = self.labelling()?;
         let mut store = self.store();
-        let application = Applications::new(&mut store, &rules)
+        let application = Applications::new(&mut store, &labelling)
             .advance(&id, &ctx, jiff::Timestamp::now(), &command)
             .map_err(service_error)?;
         json::write(&application)
@@ -201,9 +245,9 @@ impl Network {
     /// Application `id` and its history, as JSON
     /// (`{"subject": ..., "history": [...]}`).
     pub fn application(&self, id: String) -> Result<String, EmError> {
-        let rules = Labelling::rules_of(&self.ruleset)?;
+        let labelling = self.labelling()?;
         let mut store = self.store();
-        let (subject, history) = Applications::new(&mut store, &rules)
+        let (subject, history) = Applications::new(&mut store, &labelling)
             .show(&id)
             .map_err(service_error)?;
         json::write(&Shown { subject, history })
@@ -212,9 +256,9 @@ impl Network {
     /// Every application with where it stands on `day`, as JSON rows.
     pub fn applications(&self, day: String) -> Result<String, EmError> {
         let day = convert::date("day", &day)?;
-        let rules = Labelling::rules_of(&self.ruleset)?;
+        let labelling = self.labelling()?;
         let mut store = self.store();
-        let list = Applications::new(&mut store, &rules)
+        let list = Applications::new(&mut store, &labelling)
             .list(day)
             .map_err(service_error)?;
         json::write(&list)
@@ -234,9 +278,9 @@ impl Network {
         let _span = tracing::info_span!("binding.advance_candidacy").entered();
         let ctx = context(&role, actor, &day, reason)?;
         let command: CandidacyCommand = json::parse("command", &command_json)?;
-        let rules = Labelling::rules_of(&self.ruleset)?;
+        let labelling = self.labelling()?;
         let mut store = self.store();
-        let candidacy = Applications::new(&mut store, &rules)
+        let candidacy = Applications::new(&mut store, &labelling)
             .advance_candidacy(&id, &ctx, jiff::Timestamp::now(), &command)
             .map_err(service_error)?;
         json::write(&candidacy)
@@ -244,9 +288,9 @@ impl Network {
 
     /// Candidacy `id` and its history, as JSON.
     pub fn candidacy(&self, id: String) -> Result<String, EmError> {
-        let rules = Labelling::rules_of(&self.ruleset)?;
+        let labelling = self.labelling()?;
         let mut store = self.store();
-        let (subject, history) = Applications::new(&mut store, &rules)
+        let (subject, history) = Applications::new(&mut store, &labelling)
             .show_candidacy(&id)
             .map_err(service_error)?;
         json::write(&Shown { subject, history })
@@ -254,9 +298,9 @@ impl Network {
 
     /// Every candidacy, as JSON rows.
     pub fn candidacies(&self) -> Result<String, EmError> {
-        let rules = Labelling::rules_of(&self.ruleset)?;
+        let labelling = self.labelling()?;
         let mut store = self.store();
-        let list = Applications::new(&mut store, &rules)
+        let list = Applications::new(&mut store, &labelling)
             .list_candidacies()
             .map_err(service_error)?;
         json::write(&list)
@@ -264,9 +308,9 @@ impl Network {
 
     /// Checks the journal's hash chain; returns how many entries it holds.
     pub fn verify_journal(&self) -> Result<u64, EmError> {
-        let rules = Labelling::rules_of(&self.ruleset)?;
+        let labelling = self.labelling()?;
         let mut store = self.store();
-        let verified = Applications::new(&mut store, &rules)
+        let verified = Applications::new(&mut store, &labelling)
             .verify()
             .map_err(|e| labelling_error(e.to_string(), vec![Problem::reason(e.to_string())]))?;
         Ok(verified.entries)

@@ -1,14 +1,19 @@
 //! The territory from Python: coverage of the region by the sites, what-if
 //! questions (open, close, best next site), the overlap of a new site's
-//! catchment, distances and the SVG map. Results travel as JSON.
+//! catchment, each site's catchment with where its visitors live (catchments
+//! by residence), distances and the SVG map. Results travel as JSON.
 
 use std::sync::Arc;
 
-use em_territory::{MapOptions, Territory as CoreTerritory, TerritoryRules, TerritoryRuleset};
+use em_territory::residences::{ResidenceError, visitor_residences};
+use em_territory::{
+    MapOptions, Territory as CoreTerritory, TerritoryRules, TerritoryRuleset, VisitorResidence,
+};
 
 use crate::convert;
 use crate::error::{EmError, Problem};
 use crate::json;
+use crate::network::Network;
 use crate::registry::Registry;
 use crate::ruleset::Ruleset;
 
@@ -120,6 +125,32 @@ impl Territory {
         )
     }
 
+    /// Each site's catchment (the communes nearer to it than to any other
+    /// site, their population) with where its visitors live according to
+    /// `counts_json`, a JSON list of `{"site", "commune", "visitors",
+    /// "visits"}` counts (`commune` null when not recorded; `[]` for the
+    /// catchments alone); as JSON. Counts naming an unknown site are all
+    /// refused.
+    pub fn catchments(&self, counts_json: String) -> Result<String, EmError> {
+        let _span = tracing::info_span!("binding.catchments").entered();
+        let counts: Vec<VisitorResidence> = json::parse("counts", &counts_json)?;
+        let catchments = self
+            .inner
+            .catchments(&counts)
+            .map_err(|e| EmError::Territory {
+                message: e.to_string(),
+                problems: e
+                    .0
+                    .iter()
+                    .map(|(i, site)| Problem {
+                        path: Some(format!("counts[{i}].site")),
+                        ..Problem::reason(format!("`{site}` is not a site of the territory"))
+                    })
+                    .collect(),
+            })?;
+        json::write(&catchments)
+    }
+
     /// The great-circle distance in km between two communes' centres.
     pub fn distance_km(&self, from: String, to: String) -> Result<f64, EmError> {
         self.inner.distance_km(&from, &to).ok_or_else(|| {
@@ -135,5 +166,21 @@ impl Territory {
         let rules = self.rules_on(&day)?;
         let coverage = self.inner.coverage(&rules);
         Ok(self.inner.map_svg(&coverage, &MapOptions::default()))
+    }
+}
+
+#[uniffi::export]
+impl Network {
+    /// The visitors and visits of `year` per site and commune of residence,
+    /// counted out of the store (aggregates only), as the JSON list
+    /// `Territory.catchments` reads.
+    pub fn visitor_residences(&self, year: i16) -> Result<String, EmError> {
+        let _span = tracing::info_span!("binding.visitor_residences", year).entered();
+        let store = self.store();
+        let residences = visitor_residences(&store, year).map_err(|e| match e {
+            ResidenceError::BadYear(_) => EmError::argument("year", e.to_string()),
+            ResidenceError::Store(s) => s.into(),
+        })?;
+        json::write(&residences)
     }
 }

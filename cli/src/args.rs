@@ -179,6 +179,15 @@ pub enum Command {
     /// the Region's decision, the label's life.
     Label(LabelArgs),
 
+    /// Recruitment of a territorial coordinator (CTEM): check a candidate
+    /// against the job profile, and follow candidacies.
+    ///
+    /// The employer (host structure or Region) proposes a candidate, the
+    /// Commission sitting as recruitment committee gives its opinion, the
+    /// employer hires or declines; every step goes to the same hash-chained
+    /// journal as the labelling applications.
+    Recruitment(RecruitmentArgs),
+
     /// The network's rules (a ruleset folder of TOML files): check them.
     ///
     /// `em ruleset check FOLDER` reads every file of the folder — statistics,
@@ -208,6 +217,7 @@ impl Command {
             Command::Calendar(_) => "calendar",
             Command::Plan(_) => "plan",
             Command::Label(_) => "label",
+            Command::Recruitment(_) => "recruitment",
             Command::Ruleset(_) => "ruleset",
             Command::Plugins(_) => "plugins",
         }
@@ -624,6 +634,96 @@ pub enum RulesetCommand {
         /// The ruleset folder, e.g. `rulesets/champagne-ardenne`.
         folder: PathBuf,
     },
+}
+
+/// Options of `em recruitment`.
+#[derive(Debug, Args)]
+pub struct RecruitmentArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: RecruitmentCommand,
+}
+
+/// The subcommands of `em recruitment`.
+#[derive(Debug, Subcommand)]
+pub enum RecruitmentCommand {
+    /// Judge a candidate file (.toml or .json) against the CTEM's job
+    /// profile in force on its day (`submitted`): every criterion met, not
+    /// met or unknown, with the reason. Exits with 3 when the candidate does
+    /// not meet the profile.
+    Check {
+        /// The candidate file: `applicant` is the candidate's reference
+        /// (never a name), `site` the post's site, `facts` the profile's.
+        file: PathBuf,
+        /// Print the evaluation as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The candidacies of a database and where each stands.
+    List {
+        /// The database.
+        db: PathBuf,
+    },
+    /// One candidacy with its whole history.
+    Show {
+        /// The database.
+        db: PathBuf,
+        /// The candidacy's identifier.
+        id: String,
+    },
+    /// Take one step on a candidacy, recorded in the database's journal.
+    Advance {
+        /// The database.
+        db: PathBuf,
+        /// The candidacy's identifier (a `propose` creates it).
+        id: String,
+        /// Who acts: host_structure or region (the employers), commission
+        /// (the recruitment committee).
+        #[arg(long)]
+        role: String,
+        /// The body or service acting (e.g. "Commission régionale, comité
+        /// de recrutement du 1er septembre 2010"), never a person's name.
+        #[arg(long)]
+        actor: String,
+        /// The day the step takes effect.
+        #[arg(long)]
+        date: Date,
+        /// Why; declining a candidate, or hiring against the committee's
+        /// opinion, requires it.
+        #[arg(long)]
+        reason: Option<String>,
+        /// The step.
+        #[command(subcommand)]
+        action: RecruitmentAction,
+    },
+}
+
+/// The steps of a candidacy.
+#[derive(Debug, Subcommand)]
+pub enum RecruitmentAction {
+    /// The employer proposes a candidate; judged against the job profile.
+    Propose {
+        /// The candidate file (.toml or .json).
+        file: PathBuf,
+    },
+    /// The Commission, as recruitment committee, gives its opinion (avis).
+    GiveOpinion {
+        /// favourable, favourable_with_reservations or unfavourable.
+        #[arg(long)]
+        opinion: String,
+        /// A reason (repeat for several).
+        #[arg(long = "because", required = true)]
+        reasons: Vec<String>,
+        /// A condition of a favourable opinion with reservations.
+        #[arg(long = "condition")]
+        conditions: Vec<String>,
+    },
+    /// The employer hires the candidate.
+    Hire,
+    /// The employer declines the candidate (--reason required).
+    Decline,
+    /// The employer withdraws the candidacy.
+    Withdraw,
 }
 
 /// Options of `em plugins`.

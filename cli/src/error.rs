@@ -2,7 +2,9 @@
 //!
 //! Exit codes: 0 when all went well, 1 for bad input (a file refused, a
 //! database that cannot be opened, a report that cannot be written), 2 for a
-//! wrong command line (clap's own code for usage errors).
+//! wrong command line (clap's own code for usage errors), 3 when a check ran
+//! and its verdict is negative (an application or a CTEM candidate that is
+//! not eligible, or cannot be judged for missing facts).
 
 use std::path::{Path, PathBuf};
 
@@ -24,6 +26,9 @@ pub enum CliError {
     /// site identifier).
     #[error("{0}")]
     Usage(String),
+    /// A check ran and said no; the verdict itself was printed.
+    #[error("{0}")]
+    Verdict(String),
 }
 
 impl CliError {
@@ -40,6 +45,7 @@ impl CliError {
         match self {
             CliError::Io { .. } | CliError::Input(_) => 1,
             CliError::Usage(_) => 2,
+            CliError::Verdict(_) => 3,
         }
     }
 }

@@ -71,3 +71,57 @@ def test_the_demo_sample_records_are_valid() -> None:
             check.validate(json.loads(line))
             checked += 1
     assert checked > 0
+
+
+# ---------------------------------------------------------------------------
+# The shipped ruleset files against the schemas of their sections.
+# ---------------------------------------------------------------------------
+
+RULESET = ROOT / "rulesets" / "champagne-ardenne"
+RULE_FILES = ["labelling", "territory", "governance", "statistics", "ruleset"]
+
+
+def as_json(value: Any) -> Any:
+    """A TOML document as JSON reads it: days and times as ISO text."""
+    import datetime
+
+    if isinstance(value, dict):
+        return {k: as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_json(v) for v in value]
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    return value
+
+
+def shipped(name: str) -> Any:
+    import tomllib
+
+    return as_json(tomllib.loads((RULESET / f"{name}.toml").read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("name", RULE_FILES)
+def test_the_shipped_ruleset_file_is_valid_against_its_schema(name: str) -> None:
+    errors = list(validator(name).iter_errors(shipped(name)))
+    assert errors == [], [f"{list(e.absolute_path)}: {e.message}" for e in errors]
+
+
+def test_the_rule_file_schemas_refuse_what_the_loader_refuses() -> None:
+    labelling = shipped("labelling")
+    labelling["specification"]["criteria"][0]["colour"] = "blue"
+    assert list(validator("labelling").iter_errors(labelling))
+    labelling = shipped("labelling")
+    labelling["specification"]["criteria"][0]["condition"] = {"about": {"fact": "x", "value": 1}}
+    assert list(validator("labelling").iter_errors(labelling))
+    labelling = shipped("labelling")
+    labelling["specification"]["criteria"][0]["level"] = "optional"
+    assert list(validator("labelling").iter_errors(labelling))
+    territory = shipped("territory")
+    territory["white_zone_km"][0]["value"] = "thirty"
+    assert list(validator("territory").iter_errors(territory))
+    territory = shipped("territory")
+    del territory["max_catchment_overlap_share"]
+    assert list(validator("territory").iter_errors(territory))
+    governance = shipped("governance")
+    governance["walking_minutes"] = 3
+    assert list(validator("governance").iter_errors(governance))

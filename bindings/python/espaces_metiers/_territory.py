@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence
 
 from . import _native as _n
 from ._convert import DateLike, iso
 from ._errors import raise_from_native
 from ._rules import Registry, Ruleset
+
+if TYPE_CHECKING:
+    from ._network import Network
 
 Json = Dict[str, Any]
 
@@ -54,6 +57,30 @@ class Territory:
     def catchment_overlap(self, day: DateLike, commune: str) -> Json:
         """The overlap of a site opened in ``commune`` with existing ones."""
         return self._call("catchment_overlap", iso(day), commune)
+
+    def catchments(self, counts: Optional[Sequence[Mapping[str, Any]]] = None) -> List[Json]:
+        """Each site's catchment (the communes nearer to it than to any other
+        site) and its population; with ``counts`` — rows of ``site``,
+        ``commune`` (INSEE code of residence, or None), ``visitors`` and
+        ``visits`` — also where its visitors live: ``visitors.in_catchment``,
+        ``elsewhere_in_region``, ``outside_region``, ``residence_unknown``
+        and ``share_in_catchment``. A count naming an unknown site raises
+        :class:`TerritoryError` naming every such row."""
+        try:
+            rows: List[Json] = json.loads(self._native.catchments(json.dumps(list(counts or []))))
+        except _n.EmError as e:
+            raise_from_native(e)
+        return rows
+
+    def catchments_by_residence(self, network: "Network", year: int) -> List[Json]:
+        """Each site's catchment with the share of its visitors of ``year``
+        who live in it, from the communes of residence recorded in
+        ``network``'s visits (counted in the store; no visitor leaves it)."""
+        try:
+            counts = json.loads(network._native.visitor_residences(year))
+        except _n.EmError as e:
+            raise_from_native(e)
+        return self.catchments(counts)
 
     def distance_km(self, commune_from: str, commune_to: str) -> float:
         """Great-circle distance in km between two communes' centres."""

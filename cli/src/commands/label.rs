@@ -2,25 +2,109 @@
 //! application file against the specification (*cahier des charges*) in
 //! force on its submission day, and follow applications through their steps
 //! in the database's journal.
+//!
+//! Every judgement — `check` and the submission recorded by `advance` — is
+//! made by one [`Labelling`]: the shipped rules with the shipped registry's
+//! territory, which gives the facts derived from the site's commune (its
+//! catchment overlap with the existing sites).
 
 use std::path::Path;
 
 use em_core::{Registry, Ruleset};
 use em_labelling::applications::Applications;
 use em_labelling::{
-    Command, Context, Decision, Format, LabellingRules, Opinion, OpinionKind, Role,
+    Command, Context, Decision, Evaluation, Event, Format, Labelling, Opinion, OpinionKind,
+    Outcome, Role,
 };
-use em_territory::{Territory, TerritoryRuleset};
 
 use crate::args::{LabelAction, LabelArgs, LabelCommand};
 use crate::error::CliError;
 use crate::output::say;
 
-fn rules(ruleset: &Ruleset) -> Result<LabellingRules, CliError> {
-    LabellingRules::from_ruleset(ruleset).map_err(|e| CliError::Input(e.to_string()))
+/// The shipped labelling: rules and territory.
+pub(crate) fn labelling() -> Result<Labelling, CliError> {
+    Labelling::from_ruleset(
+        &Ruleset::champagne_ardenne(),
+        &Registry::champagne_ardenne(),
+    )
+    .map_err(|e| CliError::Input(e.to_string()))
 }
 
-fn read_application(path: &Path) -> Result<(String, Format), CliError> {
+/// A role by its name.
+pub(crate) fn role(name: &str) -> Result<Role, CliError> {
+    name.parse::<Role>()
+        .map_err(|e| CliError::Usage(e.to_string()))
+}
+
+/// An opinion from the command line's words.
+pub(crate) fn opinion(
+    kind: &str,
+    reasons: &[String],
+    conditions: &[String],
+) -> Result<Opinion, CliError> {
+    Ok(Opinion {
+        kind: match kind {
+            "favourable" => OpinionKind::Favourable,
+            "favourable_with_reservations" => OpinionKind::FavourableWithReservations,
+            "unfavourable" => OpinionKind::Unfavourable,
+            other => {
+                return Err(CliError::Usage(format!(
+                    "`{other}` is not an opinion (favourable, favourable_with_reservations, unfavourable)"
+                )));
+            }
+        },
+        reasons: reasons.to_vec(),
+        conditions: conditions.to_vec(),
+    })
+}
+
+/// Prints an evaluation — its summary, the counts by level, then each
+/// criterion (or the whole as JSON) — and turns a negative verdict into the
+/// exit code scripts read: `what` names the judged ("the application").
+pub(crate) fn report(
+    evaluation: &Evaluation,
+    as_json: bool,
+    notes: &[&str],
+    what: &str,
+) -> Result<(), CliError> {
+    if as_json {
+        json(evaluation)?;
+    } else {
+        say(&evaluation.summary);
+        say(format_args!("  {}", evaluation.counts()));
+        for note in notes {
+            say(format_args!("  {note}"));
+        }
+        // The criteria are read through the evaluation's published JSON
+        // form, which the labelling crate pins with golden files.
+        let value = serde_json::to_value(evaluation).map_err(|e| CliError::Input(e.to_string()))?;
+        let criteria = value["criteria"].as_array().cloned().unwrap_or_default();
+        for criterion in criteria {
+            let field = |name: &str| criterion[name].as_str().unwrap_or_default().to_owned();
+            say(format_args!(
+                "  [{}, {}] {} — {}",
+                field("verdict"),
+                field("level"),
+                field("label"),
+                field("explanation")
+            ));
+        }
+    }
+    match evaluation.outcome {
+        Outcome::Eligible => Ok(()),
+        Outcome::NotEligible => Err(CliError::Verdict(format!(
+            "{what} is not eligible ({})",
+            evaluation.counts()
+        ))),
+        Outcome::Incomplete => Err(CliError::Verdict(format!(
+            "{what} is incomplete: required criteria cannot be judged ({})",
+            evaluation.counts()
+        ))),
+    }
+}
+
+/// Reads an application or candidate file; its extension gives the format.
+pub(crate) fn read_application(path: &Path) -> Result<(String, Format), CliError> {
     let format = path
         .extension()
         .and_then(|e| e.to_str())
@@ -35,7 +119,7 @@ fn read_application(path: &Path) -> Result<(String, Format), CliError> {
     Ok((text, format))
 }
 
-fn json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
+pub(crate) fn json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
     let text = serde_json::to_string_pretty(value).map_err(|e| CliError::Input(e.to_string()))?;
     say(text);
     Ok(())
@@ -52,24 +136,11 @@ fn command(action: &LabelAction) -> Result<Command, CliError> {
         LabelAction::SendBack => Command::SendBack,
         LabelAction::DeclareComplete => Command::DeclareComplete,
         LabelAction::GiveOpinion {
-            opinion,
+            opinion: kind,
             reasons,
             conditions,
         } => Command::GiveOpinion {
-            opinion: Opinion {
-                kind: match opinion.as_str() {
-                    "favourable" => OpinionKind::Favourable,
-                    "favourable_with_reservations" => OpinionKind::FavourableWithReservations,
-                    "unfavourable" => OpinionKind::Unfavourable,
-                    other => {
-                        return Err(CliError::Usage(format!(
-                            "`{other}` is not an opinion (favourable, favourable_with_reservations, unfavourable)"
-                        )));
-                    }
-                },
-                reasons: reasons.clone(),
-                conditions: conditions.clone(),
-            },
+            opinion: opinion(kind, reasons, conditions)?,
         },
         LabelAction::Decide { granted } => Command::Decide {
             decision: if *granted {
@@ -89,54 +160,28 @@ fn command(action: &LabelAction) -> Result<Command, CliError> {
 /// Runs `em label …`.
 pub fn run(args: &LabelArgs) -> Result<(), CliError> {
     let _span = tracing::info_span!("label").entered();
-    let ruleset = Ruleset::champagne_ardenne();
-    let rules = rules(&ruleset)?;
+    let labelling = labelling()?;
     match &args.command {
         LabelCommand::Check {
             file,
             json: as_json,
         } => {
             let (text, format) = read_application(file)?;
-            // The site's place in the territory gives the derived facts
-            // (catchment overlap) that the specification judges.
-            let territory = Territory::from_registry(&Registry::champagne_ardenne())
-                .map_err(|e| CliError::Input(e.to_string()))?;
-            let territory_ruleset = TerritoryRuleset::from_ruleset(&ruleset)
-                .map_err(|e| CliError::Input(e.to_string()))?;
-            let (evaluation, overlap) = em_labelling::territory::check_application(
-                &rules,
-                &territory,
-                &territory_ruleset,
-                &text,
-                format,
-            )
-            .map_err(|e| CliError::Input(format!("{}: {e}", file.display())))?;
-            if *as_json {
-                return json(&evaluation);
-            }
-            say(&evaluation.summary);
-            if let Some(overlap) = &overlap {
-                say(format_args!("  {}", overlap.explanation));
-            }
-            // The criteria are read through the evaluation's published JSON
-            // form, which the labelling crate pins with golden files.
-            let value =
-                serde_json::to_value(&evaluation).map_err(|e| CliError::Input(e.to_string()))?;
-            let criteria = value["criteria"].as_array().cloned().unwrap_or_default();
-            for criterion in criteria {
-                let field = |name: &str| criterion[name].as_str().unwrap_or_default().to_owned();
-                say(format_args!(
-                    "  [{}] {} — {}",
-                    field("verdict"),
-                    field("label"),
-                    field("explanation")
-                ));
-            }
-            Ok(())
+            let checked = labelling
+                .check_application(&text, format)
+                .map_err(|e| CliError::Input(format!("{}: {e}", file.display())))?;
+            // The overlap's sentence gives the figures behind the derived
+            // fact the catchment criterion reads.
+            let notes: Vec<&str> = checked
+                .overlap
+                .iter()
+                .map(|o| o.explanation.as_str())
+                .collect();
+            report(&checked.evaluation, *as_json, &notes, "the application")
         }
         LabelCommand::List { db, date } => {
             let mut store = crate::commands::init::open(db)?;
-            let service = Applications::new(&mut store, &rules);
+            let service = Applications::new(&mut store, &labelling);
             let list = service
                 .list(*date)
                 .map_err(|e| CliError::Input(e.to_string()))?;
@@ -150,7 +195,7 @@ pub fn run(args: &LabelArgs) -> Result<(), CliError> {
         }
         LabelCommand::Show { db, id } => {
             let mut store = crate::commands::init::open(db)?;
-            let service = Applications::new(&mut store, &rules);
+            let service = Applications::new(&mut store, &labelling);
             let (application, history) = service
                 .show(id)
                 .map_err(|e| CliError::Input(e.to_string()))?;
@@ -161,6 +206,7 @@ pub fn run(args: &LabelArgs) -> Result<(), CliError> {
             ));
             if let Some(evaluation) = &application.evaluation {
                 say(format_args!("  {}", evaluation.summary));
+                say(format_args!("  {}", evaluation.counts()));
             }
             for step in history {
                 say(format_args!(
@@ -176,6 +222,11 @@ pub fn run(args: &LabelArgs) -> Result<(), CliError> {
                         format!(": {}", step.reason)
                     }
                 ));
+                if let Event::Submitted { derived, .. } = &step.event {
+                    for sentence in derived {
+                        say(format_args!("      {sentence}"));
+                    }
+                }
             }
             Ok(())
         }
@@ -188,17 +239,10 @@ pub fn run(args: &LabelArgs) -> Result<(), CliError> {
             reason,
             action,
         } => {
-            let role = Role::ALL
-                .into_iter()
-                .find(|r| r.as_str() == role)
-                .ok_or_else(|| {
-                    CliError::Usage(format!(
-                        "`{role}` is not a role (host_structure, regional_coordination, commission, region)"
-                    ))
-                })?;
+            let role = self::role(role)?;
             let command = command(action)?;
             let mut store = crate::commands::init::open(db)?;
-            let mut service = Applications::new(&mut store, &rules);
+            let mut service = Applications::new(&mut store, &labelling);
             let context = Context {
                 role,
                 actor: actor.clone(),
@@ -216,6 +260,7 @@ pub fn run(args: &LabelArgs) -> Result<(), CliError> {
             ));
             if let Some(evaluation) = &application.evaluation {
                 say(format_args!("  {}", evaluation.summary));
+                say(format_args!("  {}", evaluation.counts()));
             }
             Ok(())
         }

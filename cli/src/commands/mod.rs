@@ -6,6 +6,7 @@ pub mod import;
 pub mod init;
 pub mod label;
 pub mod plugins;
+pub mod recruitment;
 pub mod report;
 pub mod ruleset;
 pub mod schema;
@@ -44,6 +45,7 @@ fn dispatch(command: Command) -> Result<(), CliError> {
         Command::Calendar(args) => governance::calendar(&args),
         Command::Plan(args) => governance::plan(&args),
         Command::Label(args) => label::run(&args),
+        Command::Recruitment(args) => recruitment::run(&args),
         Command::Plugins(args) => plugins::run(&args),
         Command::Ruleset(args) => match &args.command {
             crate::args::RulesetCommand::Check { folder } => ruleset::check(folder),

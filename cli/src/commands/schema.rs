@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use em_core::report::Document;
 use em_core::ruleset::{Manifest, StatisticsRules};
 use em_core::statistics::{Event, Record, SurveyAnswer, Visit};
-use schemars::{JsonSchema, schema_for};
+use em_governance::GovernanceRuleset;
+use em_territory::TerritoryRuleset;
+use schemars::{JsonSchema, Schema, schema_for};
 
 use crate::error::CliError;
 
@@ -24,7 +26,10 @@ pub struct PublishedSchema {
 }
 
 fn schema<T: JsonSchema>(name: &str, description: &str) -> PublishedSchema {
-    let mut schema = schema_for!(T);
+    published_schema(schema_for!(T), name, description)
+}
+
+fn published_schema(mut schema: Schema, name: &str, description: &str) -> PublishedSchema {
     // Readers of the published file see what it is for and which version of
     // the statistics schema it describes.
     schema.insert(
@@ -63,6 +68,19 @@ pub fn published() -> Vec<PublishedSchema> {
         schema::<StatisticsRules>(
             "statistics",
             "The `statistics.toml` file of a ruleset: nomenclatures and publication rules.",
+        ),
+        published_schema(
+            em_labelling::specification::file_schema(),
+            "labelling",
+            "The `labelling.toml` file of a ruleset: the life of a granted label, the regional specification (cahier des charges) and the CTEM's job profile, each criterion with its condition and dates.",
+        ),
+        schema::<TerritoryRuleset>(
+            "territory",
+            "The `territory.toml` file of a ruleset: distance bands, white-zone threshold, catchment reach and largest catchment overlap, each dated.",
+        ),
+        schema::<GovernanceRuleset>(
+            "governance",
+            "The `governance.toml` file of a ruleset: member categories, bodies, meeting requirements, calendar tasks and arbitration rules, each dated.",
         ),
         schema::<Document>(
             "document",

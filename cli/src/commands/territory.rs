@@ -2,8 +2,6 @@
 //! territoire*), each answer with its explanation, and the map the activity
 //! report shows.
 
-use std::collections::{HashMap, HashSet};
-
 use em_core::{Registry, Ruleset};
 use em_territory::{MapOptions, Territory, TerritoryRules, TerritoryRuleset, VisitorResidence};
 use jiff::civil::Date;
@@ -43,46 +41,15 @@ pub fn map_svg(registry: &Registry, ruleset: &Ruleset, day: Date) -> Result<Stri
 }
 
 /// Where each site's visitors of `year` live, counted out of the store:
-/// aggregates only, no person leaves this function.
+/// aggregates only, no person leaves the store's edge.
 pub fn visitor_residences(
     store: &em_store::Store,
     year: i16,
 ) -> Result<Vec<VisitorResidence>, CliError> {
-    let bad_year = || CliError::Usage(format!("{year} is not a year"));
-    let from = Date::new(year, 1, 1).map_err(|_| bad_year())?;
-    let to = Date::new(year, 12, 31).map_err(|_| bad_year())?;
-    type Key = (String, Option<String>);
-    let mut counts: HashMap<Key, (HashSet<String>, u64)> = HashMap::new();
-    let mut anonymous = 0u64;
-    store
-        .scan_visits(from, to, |v| {
-            let entry = counts
-                .entry((v.site.clone(), v.commune.clone()))
-                .or_default();
-            entry.1 += 1;
-            // A visit without a visitor id counts as one visitor of its own.
-            match &v.visitor {
-                Some(id) => {
-                    entry.0.insert(id.clone());
-                }
-                None => {
-                    anonymous += 1;
-                    entry.0.insert(format!("\u{0}anonymous-{anonymous}"));
-                }
-            }
-        })
-        .map_err(|e| CliError::Input(format!("reading the store: {e}")))?;
-    let mut residences: Vec<VisitorResidence> = counts
-        .into_iter()
-        .map(|((site, commune), (visitors, visits))| VisitorResidence {
-            site,
-            commune,
-            visitors: visitors.len() as u64,
-            visits,
-        })
-        .collect();
-    residences.sort_by(|a, b| (&a.site, &a.commune).cmp(&(&b.site, &b.commune)));
-    Ok(residences)
+    em_territory::residences::visitor_residences(store, year).map_err(|e| match e {
+        em_territory::residences::ResidenceError::BadYear(_) => CliError::Usage(e.to_string()),
+        other => CliError::Input(other.to_string()),
+    })
 }
 
 fn print<T: serde::Serialize>(json: bool, value: &T, explanation: &str) -> Result<(), CliError> {

@@ -120,3 +120,60 @@ def test_a_candidacy_is_proposed_and_listed(tmp_path: pathlib.Path) -> None:
     assert after["id"] == "sedan-ctem-2010"
     assert apps.show_candidacy("sedan-ctem-2010")["history"][0]["action"] == "propose"
     assert [c["id"] for c in apps.candidacies()] == ["sedan-ctem-2010"]
+
+
+def test_the_check_gives_counts_by_level_and_the_overlap_figures(
+    applications_dir: pathlib.Path,
+) -> None:
+    labelling = em.Labelling(em.Ruleset.shipped(), em.Registry.shipped())
+    evaluation = labelling.check_application_file(applications_dir / "langres-2010.toml")
+    required = evaluation["counts"]["required"]
+    assert required["not_met"] == 0 and required["unknown"] == 0 and required["met"] > 0
+    assert evaluation["overlap"]["within_limit"] is True
+    assert evaluation["overlap"]["explanation"]
+    assert "required: " in evaluation["text"]
+    # A site next to Reims overlaps its catchment: the required criterion
+    # fails with the figures, and the application is not eligible.
+    text = (applications_dir / "langres-2010.toml").read_text(encoding="utf-8")
+    evaluation = labelling.check_application(text.replace('"51507"', '"51573"'))
+    assert evaluation["outcome"] == "not_eligible"
+    [overlap] = [c for c in evaluation["criteria"] if c["id"] == "catchment_overlap"]
+    assert overlap["level"] == "required" and overlap["verdict"] == "not_met"
+    assert "must be at most 50 %" in overlap["explanation"]
+    assert evaluation["counts"]["required"]["not_met"] == 1
+    assert evaluation["overlap"]["within_limit"] is False
+
+
+def test_a_stored_submission_is_judged_in_its_territory(
+    tmp_path: pathlib.Path, applications_dir: pathlib.Path
+) -> None:
+    import tomllib
+
+    text = (applications_dir / "langres-2010.toml").read_text(encoding="utf-8")
+    document = tomllib.loads(text.replace('"51507"', '"51573"'))
+    apps = em.Network.open(tmp_path / "n.db").applications
+    host = dict(role="host_structure", actor="Maison de l'emploi")
+    json_document = json.loads(json.dumps(document, default=str))
+    apps.advance("tinqueux", {"action": "draft", "document": json_document}, day="2010-03-01", **host)
+    after = apps.advance("tinqueux", {"action": "submit"}, day="2010-03-15", **host)
+    assert after["evaluation"]["outcome"] == "not_eligible"
+    submitted = apps.show("tinqueux")["history"][1]["event"]
+    assert submitted["derived"] and "Tinqueux" in submitted["derived"][0]
+
+
+def test_a_candidate_is_checked_against_the_job_profile() -> None:
+    candidate = (
+        'applicant = "candidature-2010-03"\nsite = "Langres"\nsubmitted = "2010-09-01"\n'
+        "[facts]\n"
+        '"post.employer" = "host_structure"\n"post.working_time" = 1.0\n'
+        '"candidate.qualification_level" = 5\n"candidate.experience_years" = 1\n'
+        '"candidate.skills" = ["project_management", "partnership_facilitation"]\n'
+    )
+    evaluation = em.Labelling().check_candidate(candidate)
+    assert evaluation["outcome"] == "not_eligible"
+    assert [c["id"] for c in evaluation["criteria"] if c["verdict"] == "not_met"] == ["experience"]
+    assert evaluation["counts"]["recommended"]["unknown"] == 2
+    assert evaluation["overlap"] is None
+    with pytest.raises(em.LabellingError) as caught:
+        em.Labelling().check_candidate(candidate.replace('submitted = "2010-09-01"\n', ""))
+    assert caught.value.field == "submitted"

@@ -1,8 +1,10 @@
-"""The territory from Python: coverage, what-if questions, distances, map."""
+"""The territory from Python: coverage, what-if questions, catchments by residence, distances, map."""
 
 from __future__ import annotations
 
 import datetime
+import pathlib
+from typing import Any, Dict, Optional
 
 import pytest
 
@@ -54,3 +56,72 @@ def test_rules_not_yet_in_force_are_a_territory_error(territory: em.Territory) -
 
 def test_the_map_is_svg(territory: em.Territory) -> None:
     assert territory.map_svg("2010-06-01").lstrip().startswith("<svg")
+
+
+def _visit(i: int, commune: Optional[str], visitor: str) -> Dict[str, Any]:
+    visit = {
+        "site": "sedan",
+        "date": f"2009-03-{i + 1:02d}",
+        "reference": f"residence-{i}",
+        "visitor": visitor,
+        "contact_mode": "in_person",
+        "sex": "female",
+        "age_band": "26_34",
+        "status": "job_seeker",
+        "themes": ["guidance"],
+        "services": ["information"],
+    }
+    if commune is not None:
+        visit["commune"] = commune
+    return visit
+
+
+def test_catchments_by_residence_count_where_the_visitors_live(
+    territory: em.Territory, tmp_path: pathlib.Path
+) -> None:
+    sedan_commune = em.Registry.shipped().site("sedan").commune
+    reims_commune = em.Registry.shipped().site("reims").commune
+    net = em.Network.open(tmp_path / "n.db")
+    # Two visits of one visitor from Sedan itself, one visitor from Reims
+    # (another site's catchment), one from Paris (outside the region), one
+    # who did not give a commune.
+    net.add_records(
+        [
+            _visit(0, sedan_commune, "a"),
+            _visit(1, sedan_commune, "a"),
+            _visit(2, reims_commune, "b"),
+            _visit(3, "75056", "c"),
+            _visit(4, None, "d"),
+        ]
+    )
+    catchments = {c["site"]: c for c in territory.catchments_by_residence(net, 2009)}
+    assert len(catchments) == 11
+    sedan = catchments["sedan"]
+    assert sedan_commune in sedan["communes"] and sedan["population"] > 0
+    origins = sedan["visitors"]
+    assert (
+        origins["in_catchment"],
+        origins["elsewhere_in_region"],
+        origins["outside_region"],
+        origins["residence_unknown"],
+    ) == (1, 1, 1, 1)
+    assert origins["visits_in_catchment"] == 2 and origins["visits"] == 5
+    # One of the three visitors whose commune is known lives in the catchment.
+    assert origins["share_in_catchment"] == pytest.approx(1 / 3)
+    assert "Of its 4 visitors, 1 live in it" in sedan["explanation"]
+    assert catchments["reims"]["visitors"] is None
+    # Another year has no visits: catchments without visitor counts.
+    assert all(c["visitors"] is None for c in territory.catchments_by_residence(net, 2010))
+
+
+def test_catchments_from_given_counts_refuse_unknown_sites(territory: em.Territory) -> None:
+    rows = territory.catchments([{"site": "troyes", "commune": None, "visitors": 3, "visits": 4}])
+    troyes = next(c for c in rows if c["site"] == "troyes")
+    assert troyes["visitors"]["residence_unknown"] == 3
+    assert troyes["visitors"]["share_in_catchment"] is None
+    assert all(c["visitors"] is None for c in territory.catchments())
+    with pytest.raises(em.TerritoryError) as caught:
+        territory.catchments(
+            [{"site": "atlantis", "commune": None, "visitors": 1, "visits": 1}]
+        )
+    assert caught.value.problems[0].path == "counts[0].site"
