@@ -26,6 +26,7 @@ wasmtime::component::bindgen!({
 pub use espaces_metiers::plugin::types as wit;
 pub use exports::espaces_metiers::plugin::reporter::Guest as Reporter;
 pub use exports::espaces_metiers::plugin::reporter::GuestIndices as ReporterIndices;
+pub use exports::espaces_metiers::plugin::validator::Guest as Validator;
 pub use exports::espaces_metiers::plugin::validator::GuestIndices as ValidatorIndices;
 
 /// The interface version of the WIT package the host was built with.

@@ -15,7 +15,8 @@ use wasmtime::component::{Component, InstancePre, Linker};
 use wasmtime::{Engine, Store, Trap};
 
 use crate::bindings::{
-    INTERFACE_VERSION, REPORTER, Reporter, ReporterIndices, VALIDATOR, ValidatorIndices, wit,
+    INTERFACE_VERSION, REPORTER, Reporter, ReporterIndices, VALIDATOR, Validator, ValidatorIndices,
+    wit,
 };
 use crate::cache::{CodeCache, Lookup};
 use crate::config::{HostConfig, Limits};
@@ -94,14 +95,15 @@ impl std::fmt::Debug for Loaded {
     }
 }
 
-/// A report plugin's instance with its store, kept between the sites of a
-/// [`ReportRun`].
-struct Warm {
+/// A plugin's instance with its store, kept between the sites of a
+/// [`ReportRun`] (`G` is [`Reporter`]) or the batches of a [`RulesRun`]
+/// (`G` is [`Validator`]).
+struct Warm<G> {
     store: Store<StoreState>,
-    guest: Reporter,
+    guest: G,
 }
 
-impl Warm {
+impl<G> Warm<G> {
     /// Makes a kept instance ready for its next call: a full deadline, and
     /// no memory refusal left over from the previous one.
     fn ready(&mut self, limits: &Limits, tick: Duration) {
@@ -109,7 +111,9 @@ impl Warm {
         self.store
             .set_epoch_deadline(deadline_ticks(limits.deadline, tick));
     }
+}
 
+impl Warm<Reporter> {
     fn render(
         &mut self,
         loaded: &Loaded,
@@ -119,6 +123,47 @@ impl Warm {
             .call_render(&mut self.store, input)
             .map_err(|e| classify(e, &self.store, loaded, Phase::Render))
     }
+}
+
+impl Warm<Validator> {
+    fn check(
+        &mut self,
+        loaded: &Loaded,
+        input: &[wit::Visit],
+    ) -> Result<Result<Vec<wit::Finding>, String>, PluginError> {
+        self.guest
+            .call_check(&mut self.store, input)
+            .map_err(|e| classify(e, &self.store, loaded, Phase::Check))
+    }
+}
+
+/// Takes `plugin`'s kept instance out of `warm`, made ready for a call, or
+/// starts one with `start`; runs `call` in it, and keeps it for the next
+/// call only if the call returned normally: after a trap, a timeout or a
+/// refused growth its memory may be half-written, so the next call gets a
+/// fresh one.
+fn in_kept_instance<G, T>(
+    warm: &mut BTreeMap<String, Warm<G>>,
+    plugin: &str,
+    limits: &Limits,
+    tick: Duration,
+    start: impl FnOnce() -> Result<Warm<G>, PluginError>,
+    call: impl FnOnce(&mut Warm<G>) -> Result<T, PluginError>,
+) -> Result<T, PluginError> {
+    let reused = warm.remove(plugin);
+    debug!(reused = reused.is_some(), "kept instance");
+    let mut instance = match reused {
+        Some(mut instance) => {
+            instance.ready(limits, tick);
+            instance
+        }
+        None => start()?,
+    };
+    let result = call(&mut instance);
+    if result.is_ok() {
+        warm.insert(plugin.to_owned(), instance);
+    }
+    result
 }
 
 /// The report plugins of one report run: each plugin keeps one instance
@@ -135,7 +180,7 @@ impl Warm {
 /// other, use [`PluginHost::run_report`].
 pub struct ReportRun<'h> {
     host: &'h PluginHost,
-    warm: BTreeMap<String, Warm>,
+    warm: BTreeMap<String, Warm<Reporter>>,
 }
 
 impl std::fmt::Debug for ReportRun<'_> {
@@ -156,6 +201,37 @@ impl ReportRun<'_> {
         tables: &SiteTables,
     ) -> Result<core::Document, PluginError> {
         self.host.report(plugin, tables, Some(&mut self.warm))
+    }
+}
+
+/// The rules plugins of one import: each plugin keeps one instance for the
+/// successive batches of the import, as a [`ReportRun`] does for the sites
+/// of a report. A plugin sees only visits of its own sites, and what it
+/// keeps in memory from one batch to the next stays inside the import; a
+/// call that traps, times out or hits the memory cap drops the instance,
+/// and the next batch gets a fresh one.
+pub struct RulesRun<'h> {
+    host: &'h PluginHost,
+    warm: BTreeMap<String, Warm<Validator>>,
+}
+
+impl std::fmt::Debug for RulesRun<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RulesRun")
+            .field("warm", &self.warm.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl RulesRun<'_> {
+    /// Runs rules plugin `plugin` on a batch of visits, as
+    /// [`PluginHost::run_rules`] does, in the plugin's instance of this run.
+    pub fn run_rules(
+        &mut self,
+        plugin: &str,
+        visits: &[Visit],
+    ) -> Result<Vec<Finding>, PluginError> {
+        self.host.rules(plugin, visits, Some(&mut self.warm))
     }
 }
 
@@ -367,7 +443,7 @@ impl PluginHost {
         &self,
         plugin: &str,
         tables: &SiteTables,
-        warm: Option<&mut BTreeMap<String, Warm>>,
+        warm: Option<&mut BTreeMap<String, Warm<Reporter>>>,
     ) -> Result<core::Document, PluginError> {
         let span = info_span!("plugin_report", plugin = %plugin, site = %tables.site);
         let _guard = span.enter();
@@ -397,27 +473,14 @@ impl PluginHost {
             None => self
                 .reporter(loaded)
                 .and_then(|mut instance| instance.render(loaded, &input)),
-            Some(warm) => {
-                let reused = warm.remove(plugin);
-                debug!(reused = reused.is_some(), "report run instance");
-                let instance = match reused {
-                    Some(mut instance) => {
-                        instance.ready(&loaded.entry.limits, self.config.tick);
-                        Ok(instance)
-                    }
-                    None => self.reporter(loaded),
-                };
-                instance.and_then(|mut instance| {
-                    let result = instance.render(loaded, &input);
-                    // Only an instance that returned normally is kept: after
-                    // a trap, a timeout or a refused growth its memory may be
-                    // half-written, so the next site gets a fresh one.
-                    if result.is_ok() {
-                        warm.insert(plugin.to_owned(), instance);
-                    }
-                    result
-                })
-            }
+            Some(warm) => in_kept_instance(
+                warm,
+                plugin,
+                &loaded.entry.limits,
+                self.config.tick,
+                || self.reporter(loaded),
+                |instance| instance.render(loaded, &input),
+            ),
         };
         debug!(
             elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
@@ -432,7 +495,7 @@ impl PluginHost {
     }
 
     /// A new instance of report plugin `loaded`, its deadline running.
-    fn reporter(&self, loaded: &Loaded) -> Result<Warm, PluginError> {
+    fn reporter(&self, loaded: &Loaded) -> Result<Warm<Reporter>, PluginError> {
         let Exports::Reporter(indices) = &loaded.exports else {
             unreachable!("a report plugin is loaded with reporter exports");
         };
@@ -447,14 +510,34 @@ impl PluginHost {
 
     /// Runs rules plugin `plugin` on a batch of visits and returns its
     /// findings, each pointing at a visit of `visits` by index. Visits of
-    /// sites the plugin is not enabled for are not shown to it.
+    /// sites the plugin is not enabled for are not shown to it. The plugin
+    /// runs in an instance of its own; for the batches of an import,
+    /// [`PluginHost::rules_run`] keeps one.
     pub fn run_rules(&self, plugin: &str, visits: &[Visit]) -> Result<Vec<Finding>, PluginError> {
+        self.rules(plugin, visits, None)
+    }
+
+    /// Starts the rules run of one import: the plugins it calls keep their
+    /// instance from one batch to the next, until the run is dropped or a
+    /// call fails.
+    pub fn rules_run(&self) -> RulesRun<'_> {
+        RulesRun {
+            host: self,
+            warm: BTreeMap::new(),
+        }
+    }
+
+    /// One rules-plugin call, in a fresh instance or, within a run, in the
+    /// plugin's instance kept in `warm`.
+    fn rules(
+        &self,
+        plugin: &str,
+        visits: &[Visit],
+        warm: Option<&mut BTreeMap<String, Warm<Validator>>>,
+    ) -> Result<Vec<Finding>, PluginError> {
         let span = info_span!("plugin_rules", plugin = %plugin, visits = visits.len());
         let _guard = span.enter();
         let loaded = self.get(plugin, PluginKind::Rules)?;
-        let Exports::Validator(indices) = &loaded.exports else {
-            unreachable!("a rules plugin is loaded with validator exports");
-        };
         // Only the visits of the plugin's sites cross the boundary; `index`
         // maps the plugin's batch back to the caller's.
         let index: Vec<usize> = visits
@@ -467,17 +550,19 @@ impl PluginHost {
             return Ok(Vec::new());
         }
         let input: Vec<wit::Visit> = index.iter().map(|&i| convert::visit(&visits[i])).collect();
-        let mut store = self.store(&loaded.entry.limits);
-        let result = loaded
-            .pre
-            .instantiate(&mut store)
-            .map_err(|e| classify(e, &store, loaded, Phase::Instantiation))
-            .and_then(|instance| {
-                indices
-                    .load(&mut store, &instance)
-                    .and_then(|guest| guest.call_check(&mut store, &input))
-                    .map_err(|e| classify(e, &store, loaded, Phase::Check))
-            });
+        let result = match warm {
+            None => self
+                .validator(loaded)
+                .and_then(|mut instance| instance.check(loaded, &input)),
+            Some(warm) => in_kept_instance(
+                warm,
+                plugin,
+                &loaded.entry.limits,
+                self.config.tick,
+                || self.validator(loaded),
+                |instance| instance.check(loaded, &input),
+            ),
+        };
         let findings = result?.map_err(|message| refused(plugin, message))?;
         let mut findings = findings_from_plugin(
             plugin,
@@ -490,6 +575,20 @@ impl PluginHost {
             f.visit = index[f.visit];
         }
         Ok(findings)
+    }
+
+    /// A new instance of rules plugin `loaded`, its deadline running.
+    fn validator(&self, loaded: &Loaded) -> Result<Warm<Validator>, PluginError> {
+        let Exports::Validator(indices) = &loaded.exports else {
+            unreachable!("a rules plugin is loaded with validator exports");
+        };
+        let mut store = self.store(&loaded.entry.limits);
+        let guest = loaded
+            .pre
+            .instantiate(&mut store)
+            .and_then(|instance| indices.load(&mut store, &instance))
+            .map_err(|e| classify(e, &store, loaded, Phase::Instantiation))?;
+        Ok(Warm { store, guest })
     }
 
     fn get(&self, plugin: &str, kind: PluginKind) -> Result<&Loaded, PluginError> {

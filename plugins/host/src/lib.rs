@@ -14,8 +14,9 @@
 //!   beyond the interface fails when called (but an empty environment);
 //! - caps each plugin's memory (64 MiB by default) and bounds each call,
 //!   start-up included, by a wall-clock deadline (1 s by default);
-//! - runs each call in a fresh instance, or, within a [`ReportRun`], in
-//!   one instance per plugin kept from site to site until a call fails;
+//! - runs each call in a fresh instance, or, within a [`ReportRun`] (or
+//!   a [`RulesRun`]), in one instance per plugin kept from site to site
+//!   (from batch to batch) until a call fails;
 //! - caches compiled plugins on disk and only loads compiled code it wrote
 //!   itself;
 //! - checks everything a plugin returns, and masks small counts in it.
@@ -52,6 +53,8 @@ mod error;
 mod findings;
 pub mod fuzzing;
 mod host;
+#[cfg(feature = "import")]
+mod import;
 mod manifest;
 mod sandbox;
 
@@ -61,7 +64,11 @@ pub use document::{OutputError, OutputRules, OutputViolation};
 pub use em_core::report::Document;
 pub use error::{HostError, Phase, PluginError};
 pub use findings::{Finding, Severity};
-pub use host::{DEFAULT_TICK, LoadOutcome, PluginHost, PluginInfo, ReportRun, SiteTables};
+pub use host::{
+    DEFAULT_TICK, LoadOutcome, PluginHost, PluginInfo, ReportRun, RulesRun, SiteTables,
+};
+#[cfg(feature = "import")]
+pub use import::RulesCheck;
 pub use manifest::{
     Manifest, ManifestError, PluginEntry, PluginKind, Violation, is_plugin_name, parse_sha256,
 };

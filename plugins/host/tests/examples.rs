@@ -246,3 +246,27 @@ fn a_report_run_gives_each_site_what_a_fresh_call_gives() {
         "{err:?}"
     );
 }
+
+#[test]
+fn a_rules_run_keeps_one_instance_and_finds_what_fresh_calls_find() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = install(dir.path(), &[local_rule(&["epernay"])]);
+    let mut host = host(dir.path());
+    assert!(host.load_manifest(&manifest).unwrap().failed.is_empty());
+    let batches = [
+        vec![
+            visit("epernay", None, &["local.viticulture"]),
+            visit("epernay", Some("level_4"), &["guidance"]),
+        ],
+        vec![visit("epernay", Some("level_5"), &["local.vitculture"])],
+        vec![visit("sedan", None, &[])],
+    ];
+    let mut run = host.rules_run();
+    for batch in &batches {
+        assert_eq!(
+            run.run_rules("local-rule", batch).unwrap(),
+            host.run_rules("local-rule", batch).unwrap()
+        );
+    }
+    assert_eq!(run.run_rules("local-rule", &batches[0]).unwrap().len(), 1);
+}

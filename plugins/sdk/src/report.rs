@@ -15,6 +15,8 @@ mod bindings {
         path: "../wit",
         world: "report",
         pub_export_macro: true,
+        // Plugin tests compare what they got with what they expect.
+        additional_derives: [PartialEq],
         export_macro_name: "export_report_wasm",
         default_bindings_module: "em_plugin_sdk::report::bindings_path",
     });

@@ -14,6 +14,8 @@ mod bindings {
         path: "../wit",
         world: "rules",
         pub_export_macro: true,
+        // Plugin tests compare what they got with what they expect.
+        additional_derives: [PartialEq],
         export_macro_name: "export_rules_wasm",
         default_bindings_module: "em_plugin_sdk::rules::bindings_path",
     });

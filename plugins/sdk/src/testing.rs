@@ -163,8 +163,8 @@ mod report_harness {
     }
 
     /// A year of a mid-sized site, in the shape of the activity report's
-    /// tables: visits by age band, by status and by arrival channel, with
-    /// small counts already masked (threshold 5).
+    /// tables: visits by age band, by status and by arrival channel, each
+    /// with its `Total` row, small counts already masked (threshold 5).
     pub fn sample_site_tables() -> SiteTables {
         SiteTables {
             site: "troyes".to_owned(),
@@ -218,36 +218,46 @@ mod report_harness {
         }
     }
 
+    /// A breakdown shaped like the activity report's: a visits column and
+    /// its share, one row per category (its code, its label), then a
+    /// `Total` row without a code, as the report prints it. Counts below
+    /// 5 are masked.
     fn sample_table(id: &str, title: &str, rows: &[(&str, &str, u64)]) -> Table {
         let total: u64 = rows.iter().map(|r| r.2).sum();
+        let mut table_rows: Vec<Row> = rows
+            .iter()
+            .map(|(code, label, n)| Row {
+                code: Some((*code).to_owned()),
+                label: (*label).to_owned(),
+                cells: if *n < 5 {
+                    vec![Cell::Masked, Cell::Masked]
+                } else {
+                    vec![
+                        Cell::Count(*n),
+                        Cell::Percent(100.0 * *n as f64 / total as f64),
+                    ]
+                },
+            })
+            .collect();
+        table_rows.push(Row {
+            code: None,
+            label: "Total".to_owned(),
+            cells: vec![Cell::Count(total), Cell::Percent(100.0)],
+        });
         Table {
             id: id.to_owned(),
             title: title.to_owned(),
             columns: vec![
                 Column {
                     id: "visits".to_owned(),
-                    label: "Visites".to_owned(),
+                    label: "Visites 2024".to_owned(),
                 },
                 Column {
-                    id: "share".to_owned(),
-                    label: "Part".to_owned(),
+                    id: "visits_share".to_owned(),
+                    label: "%".to_owned(),
                 },
             ],
-            rows: rows
-                .iter()
-                .map(|(code, label, n)| Row {
-                    code: Some((*code).to_owned()),
-                    label: (*label).to_owned(),
-                    cells: if *n < 5 {
-                        vec![Cell::Masked, Cell::Masked]
-                    } else {
-                        vec![
-                            Cell::Count(*n),
-                            Cell::Percent(100.0 * *n as f64 / total as f64),
-                        ]
-                    },
-                })
-                .collect(),
+            rows: table_rows,
             note: None,
         }
     }
