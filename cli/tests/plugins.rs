@@ -163,3 +163,41 @@ fn a_rules_plugin_refuses_a_file_at_import_naming_line_and_column() {
     ]);
     assert!(run.status.success(), "{}", text(&run));
 }
+
+#[test]
+fn plugins_check_exits_non_zero_when_a_plugin_fails_its_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = install(
+        dir.path(),
+        &[("youth-report", "report", "youth_report", &["reims"])],
+    );
+    let run = em(&["plugins", "check", s(&good)]);
+    assert!(run.status.success(), "{}", text(&run));
+    assert!(
+        text(&run).contains("1 plugin(s) loaded and checked"),
+        "{}",
+        text(&run)
+    );
+
+    let mixed = install(
+        dir.path(),
+        &[
+            ("youth-report", "report", "youth_report", &["reims"]),
+            ("future", "report", "hostile_other_version", &["reims"]),
+        ],
+    );
+    let run = em(&["plugins", "check", s(&mixed)]);
+    assert_eq!(run.status.code(), Some(3), "{}", text(&run));
+    let said = text(&run);
+    // The plugin that loaded is listed; the one that failed is named with
+    // both interface versions, and the verdict counts it.
+    assert!(said.contains("youth-report"), "{said}");
+    assert!(
+        said.contains("future") && said.contains("0.2.0") && said.contains("0.1.0"),
+        "{said}"
+    );
+    assert!(said.contains("1 plugin(s) failed their check"), "{said}");
+    // Listing is not checking: the same manifest lists what loaded.
+    let run = em(&["plugins", "list", s(&mixed)]);
+    assert!(run.status.success(), "{}", text(&run));
+}

@@ -9,8 +9,6 @@
 use std::path::Path;
 
 use em_core::activity::ActivityReport;
-use em_core::statistics::{Record, Visit};
-use em_import::{Finding, RecordCheck, Severity};
 use em_plugin_host::{HostConfig, PluginHost, PluginKind, SiteTables};
 
 use crate::args::{PluginsArgs, PluginsCommand};
@@ -20,6 +18,12 @@ use crate::output::say;
 /// A host with the manifest's plugins loaded; plugins that failed to load
 /// are printed on standard error and left out.
 pub fn host(manifest: &Path) -> Result<PluginHost, CliError> {
+    load(manifest).map(|(host, _)| host)
+}
+
+/// A host with the manifest's plugins loaded, and how many failed to load
+/// (each printed on standard error and left out).
+fn load(manifest: &Path) -> Result<(PluginHost, usize), CliError> {
     // The compiled-code cache sits beside the manifest, in a folder only its
     // owner may open: a cache in a shared temporary folder could be created
     // first by another local user, who would then choose what code is loaded.
@@ -36,7 +40,7 @@ pub fn host(manifest: &Path) -> Result<PluginHost, CliError> {
     for failure in &outcome.failed {
         eprintln!("plugin left out: {failure}");
     }
-    Ok(host)
+    Ok((host, outcome.failed.len()))
 }
 
 /// Creates `dir` readable and writable by its owner only, or checks that an
@@ -66,24 +70,25 @@ fn private_dir(dir: &Path) -> Result<(), CliError> {
 
 /// Runs every report plugin each site enables and attaches its document to
 /// the site's part of the report; returns how many ran and how many failed.
+///
+/// The plugins run in one report run: each keeps its instance from one site
+/// to the next, and a plugin whose call fails gets a fresh one for the next
+/// site.
 pub fn run_report_plugins(host: &PluginHost, report: &mut ActivityReport) -> (usize, usize) {
+    let _span = tracing::info_span!("report_plugins", sites = report.sites.len()).entered();
     let sites: Vec<String> = report
         .sites
         .iter()
         .map(|s| s.report.scope.id.clone())
         .collect();
+    let mut run = host.report_run();
     let (mut ran, mut failed) = (0, 0);
     for site in sites {
         let Some(tables) = SiteTables::from_activity_report(report, &site) else {
             continue;
         };
-        let plugins: Vec<String> = host
-            .enabled_for(&site, PluginKind::Report)
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
-        for plugin in plugins {
-            match host.run_report(&plugin, &tables) {
+        for plugin in host.enabled_for(&site, PluginKind::Report) {
+            match run.run_report(plugin, &tables) {
                 Ok(document) => match report.add_plugin_document(&site, document) {
                     Ok(()) => ran += 1,
                     Err(e) => {
@@ -103,89 +108,16 @@ pub fn run_report_plugins(host: &PluginHost, report: &mut ActivityReport) -> (us
     (ran, failed)
 }
 
-/// A rules plugin as one of the importer's record checks.
-pub struct PluginCheck<'h> {
-    host: &'h PluginHost,
-    name: String,
-}
-
-impl std::fmt::Debug for PluginCheck<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PluginCheck")
-            .field("name", &self.name)
-            .finish()
-    }
-}
-
-impl<'h> PluginCheck<'h> {
-    /// The checks of every rules plugin `site` enables; without a site (a
-    /// file whose rows name their own), every rules plugin, since the host
-    /// shows each plugin only the visits of its own sites.
-    pub fn for_site(host: &'h PluginHost, site: Option<&str>) -> Vec<PluginCheck<'h>> {
-        let names: Vec<String> = match site {
-            Some(site) => host
-                .enabled_for(site, PluginKind::Rules)
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
-            None => host
-                .plugins()
-                .filter(|(entry, _)| entry.kind == PluginKind::Rules)
-                .map(|(entry, _)| entry.name.clone())
-                .collect(),
-        };
-        names
-            .into_iter()
-            .map(|name| PluginCheck { host, name })
-            .collect()
-    }
-}
-
-impl RecordCheck for PluginCheck<'_> {
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn check(&mut self, batch: &[Record]) -> Result<Vec<Finding>, String> {
-        // Rules plugins check visits; `positions` maps the visits back to
-        // the batch.
-        let (positions, visits): (Vec<usize>, Vec<Visit>) = batch
-            .iter()
-            .enumerate()
-            .filter_map(|(i, r)| match r {
-                Record::Visit(v) => Some((i, v.clone())),
-                _ => None,
-            })
-            .unzip();
-        if visits.is_empty() {
-            return Ok(Vec::new());
-        }
-        let findings = self
-            .host
-            .run_rules(&self.name, &visits)
-            .map_err(|e| e.to_string())?;
-        Ok(findings
-            .into_iter()
-            .map(|f| Finding {
-                index: positions[f.visit],
-                severity: match f.severity {
-                    em_plugin_host::Severity::Error => Severity::Error,
-                    em_plugin_host::Severity::Warning => Severity::Warning,
-                },
-                field: Some(f.field),
-                // The importer names the check (the plugin) after the reason.
-                reason: f.reason,
-            })
-            .collect())
-    }
-}
+/// A rules plugin as one of the importer's record checks, one instance for
+/// the whole import.
+pub use em_plugin_host::RulesCheck as PluginCheck;
 
 /// Runs `em plugins …`.
 pub fn run(args: &PluginsArgs) -> Result<(), CliError> {
     let _span = tracing::info_span!("plugins").entered();
     match &args.command {
         PluginsCommand::List { manifest } | PluginsCommand::Check { manifest } => {
-            let host = host(manifest)?;
+            let (host, failed) = load(manifest)?;
             let mut count = 0;
             for (entry, info) in host.plugins() {
                 count += 1;
@@ -201,6 +133,14 @@ pub fn run(args: &PluginsArgs) -> Result<(), CliError> {
             }
             if matches!(args.command, PluginsCommand::Check { .. }) {
                 say(format_args!("{count} plugin(s) loaded and checked"));
+                // A check that a plugin failed is a verdict: the failures
+                // were printed above, and a script sees the exit code.
+                if failed > 0 {
+                    return Err(CliError::Verdict(format!(
+                        "{}: {failed} plugin(s) failed their check",
+                        manifest.display()
+                    )));
+                }
             }
             Ok(())
         }
