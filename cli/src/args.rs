@@ -435,11 +435,23 @@ pub enum CommitteeCommand {
         /// The meetings file.
         meetings: PathBuf,
     },
-    /// Whether each required meeting of the year was held in its period,
-    /// for the region and each site.
-    Compliance {
+    /// Record meetings (a JSON list) in the network database once they pass
+    /// their body's rules; when any is refused, none is recorded.
+    Record {
+        /// The database.
+        db: PathBuf,
         /// The meetings file.
         meetings: PathBuf,
+    },
+    /// Whether each required meeting of the year was held in its period,
+    /// for the region and each site; exits non-zero when one was not.
+    Compliance {
+        /// The meetings file (or --db for the recorded meetings).
+        #[arg(required_unless_present = "db", conflicts_with = "db")]
+        meetings: Option<PathBuf>,
+        /// Judge the meetings recorded in this database.
+        #[arg(long)]
+        db: Option<PathBuf>,
         /// The year judged.
         #[arg(long)]
         year: i16,
@@ -469,12 +481,14 @@ pub struct CalendarArgs {
 /// Options of `em plan`.
 #[derive(Debug, Args)]
 pub struct PlanArgs {
-    /// The roadmap (feuille de route) of the plans' year (JSON).
+    /// The roadmap (feuille de route) of the plans' year (JSON); needed to
+    /// arbitrate and decide.
     #[arg(long)]
-    pub roadmap: PathBuf,
-    /// The sites' action proposals (JSON list).
+    pub roadmap: Option<PathBuf>,
+    /// The sites' action proposals (JSON list); needed to arbitrate and
+    /// decide.
     #[arg(long)]
-    pub proposals: PathBuf,
+    pub proposals: Option<PathBuf>,
     /// What to do.
     #[command(subcommand)]
     pub command: PlanCommand,
@@ -492,6 +506,42 @@ pub enum PlanCommand {
         /// Print the recommendations as JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Record the plan of each site with proposals (or of one), as its
+    /// steering committee decides it, in the network database; the
+    /// decision is logged in its journal.
+    Decide {
+        /// The database.
+        db: PathBuf,
+        /// Only this site.
+        #[arg(long)]
+        site: Option<String>,
+        /// The committees' decisions that depart from the recommendation
+        /// (JSON list of {proposal, keep, reason}).
+        #[arg(long)]
+        decisions: Option<PathBuf>,
+    },
+    /// Transmit a recorded plan to the Region, logged in the journal.
+    Transmit {
+        /// The database.
+        db: PathBuf,
+        /// The site.
+        #[arg(long)]
+        site: String,
+        /// The plans' year.
+        #[arg(long)]
+        year: i16,
+        /// The day it is transmitted.
+        #[arg(long)]
+        date: Date,
+    },
+    /// The plans recorded for a year, with the history of each.
+    Show {
+        /// The database.
+        db: PathBuf,
+        /// The plans' year.
+        #[arg(long)]
+        year: i16,
     },
     /// Every site's plan, as its steering committee (comité de pilotage)
     /// decides it, against the regional budget.

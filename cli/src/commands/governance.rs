@@ -13,7 +13,7 @@ use em_core::report::{Block, Cell, Column, Document, Row, Section, Table};
 use em_core::{Registry, Ruleset};
 use em_governance::{
     ActionPlan, ActionProposal, Body, CommitteeDecision, ComplianceReport, ComplianceStatus,
-    GovernanceRuleset, Meeting, Recommendation, RegionView, Roadmap,
+    GovernanceRuleset, Meeting, PlanState, Recommendation, RegionView, Roadmap,
 };
 use serde::de::DeserializeOwned;
 
@@ -360,20 +360,11 @@ pub fn committee(args: &CommitteeArgs) -> Result<(), CliError> {
     match &args.command {
         CommitteeCommand::Check { meetings } => {
             let list: Vec<Meeting> = read(meetings)?;
-            let ids = site_ids(&registry);
-            let mut refused = 0;
-            for meeting in list {
-                match em_governance::record(&rules, &ids, meeting) {
-                    Ok(recorded) => {
-                        say(&recorded.explanation);
-                        for warning in &recorded.warnings {
-                            say(format_args!("  warning: {warning}"));
-                        }
-                    }
-                    Err(refusal) => {
-                        eprintln!("{refusal}");
-                        refused += 1;
-                    }
+            let (recorded, refused) = check_meetings(&rules, &registry, list);
+            for r in &recorded {
+                say(&r.explanation);
+                for warning in &r.warnings {
+                    say(format_args!("  warning: {warning}"));
                 }
             }
             if refused > 0 {
@@ -381,29 +372,128 @@ pub fn committee(args: &CommitteeArgs) -> Result<(), CliError> {
             }
             Ok(())
         }
+        CommitteeCommand::Record { db, meetings } => {
+            let _span = tracing::info_span!("committee_record").entered();
+            let list: Vec<Meeting> = read(meetings)?;
+            let (recorded, refused) = check_meetings(&rules, &registry, list);
+            // All or nothing: a file half recorded would leave the
+            // coordinator guessing which meetings to send again.
+            if refused > 0 {
+                return Err(CliError::Input(format!(
+                    "{refused} meeting(s) refused; none of {} recorded",
+                    meetings.display()
+                )));
+            }
+            let mut store = crate::commands::init::open(db)?;
+            store
+                .write(|tx| {
+                    for r in &recorded {
+                        em_store::governance::save_meeting(tx, r)?;
+                    }
+                    Ok::<_, em_store::StoreError>(())
+                })
+                .map_err(|e| {
+                    CliError::Input(format!(
+                        "{}: {e}; none of {} recorded",
+                        db.display(),
+                        meetings.display()
+                    ))
+                })?;
+            for r in &recorded {
+                say(&r.explanation);
+                for warning in &r.warnings {
+                    say(format_args!("  warning: {warning}"));
+                }
+            }
+            say(format_args!(
+                "{} meeting(s) recorded in {}",
+                recorded.len(),
+                db.display()
+            ));
+            Ok(())
+        }
         CommitteeCommand::Compliance {
             meetings,
+            db,
             year,
             json: as_json,
         } => {
-            let list: Vec<Meeting> = read(meetings)?;
+            let list: Vec<Meeting> = match (meetings, db) {
+                (Some(path), _) => read(path)?,
+                (None, Some(db)) => {
+                    let store = crate::commands::init::open(db)?;
+                    em_store::governance::meetings(store.connection(), Some(*year))
+                        .map_err(|e| CliError::Input(format!("{}: {e}", db.display())))?
+                }
+                (None, None) => {
+                    return Err(CliError::Usage(
+                        "give a meetings file or --db with recorded meetings".to_owned(),
+                    ));
+                }
+            };
             let (accepted, _) = accepted_meetings(&rules, &registry, list);
             let report = em_governance::compliance(&rules, &site_ids(&registry), &accepted, *year);
             if *as_json {
-                return json(&report);
+                json(&report)?;
+            } else {
+                say(&report.explanation);
+                for line in &report.lines {
+                    say(compliance_line(&registry, line));
+                }
             }
-            say(&report.explanation);
-            for line in &report.lines {
-                say(format_args!(
-                    "{:<22} {:<18} {}",
-                    line.site.as_deref().unwrap_or("region"),
-                    line.status.as_str(),
-                    line.explanation
-                ));
+            let failing = report
+                .lines
+                .iter()
+                .filter(|l| l.status != ComplianceStatus::Held)
+                .count();
+            if failing > 0 {
+                return Err(CliError::Input(format!(
+                    "{failing} required meeting(s) of {year} not held as the rules ask"
+                )));
             }
             Ok(())
         }
     }
+}
+
+/// Each meeting checked against its body's rules: the recorded ones, and
+/// how many were refused (each printed on standard error with its
+/// breaches).
+fn check_meetings(
+    rules: &GovernanceRuleset,
+    registry: &Registry,
+    meetings: Vec<Meeting>,
+) -> (Vec<em_governance::RecordedMeeting>, usize) {
+    let ids = site_ids(registry);
+    let mut recorded = Vec::new();
+    let mut refused = 0;
+    for meeting in meetings {
+        match em_governance::record(rules, &ids, meeting) {
+            Ok(r) => recorded.push(r),
+            Err(refusal) => {
+                eprintln!("{refusal}");
+                refused += 1;
+            }
+        }
+    }
+    (recorded, refused)
+}
+
+/// One line of the compliance table: the site by its name (and its
+/// identifier, which the other commands take), or the region.
+fn compliance_line(registry: &Registry, line: &em_governance::ComplianceLine) -> String {
+    let whose = match &line.site {
+        Some(id) => match registry.site(id) {
+            Some(site) => format!("{} ({id})", site.name),
+            None => id.clone(),
+        },
+        None => "Région".to_owned(),
+    };
+    format!(
+        "{whose:<34} {:<18} {}",
+        line.status.as_str(),
+        line.explanation
+    )
 }
 
 /// Runs `em calendar`.
@@ -458,13 +548,27 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
     let ruleset = Ruleset::champagne_ardenne();
     let registry = Registry::champagne_ardenne();
     let rules = rules(&ruleset)?;
-    let roadmap: Roadmap = read(&args.roadmap)?;
-    let mut proposals: Vec<ActionProposal> = read(&args.proposals)?;
+    // The roadmap and the proposals, for the subcommands that arbitrate.
+    let inputs = || -> Result<(Roadmap, Vec<ActionProposal>), CliError> {
+        let missing = |flag: &str| {
+            CliError::Usage(format!("{flag} is needed to arbitrate or decide the plans"))
+        };
+        let roadmap = args
+            .roadmap
+            .as_deref()
+            .ok_or_else(|| missing("--roadmap"))?;
+        let proposals = args
+            .proposals
+            .as_deref()
+            .ok_or_else(|| missing("--proposals"))?;
+        Ok((read(roadmap)?, read(proposals)?))
+    };
     match &args.command {
         PlanCommand::Arbitrate {
             site,
             json: as_json,
         } => {
+            let (roadmap, mut proposals) = inputs()?;
             if let Some(site) = site {
                 crate::commands::import::check_site(&registry, site)?;
                 proposals.retain(|p| &p.site == site);
@@ -487,10 +591,122 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
             }
             Ok(())
         }
+        PlanCommand::Decide {
+            db,
+            site,
+            decisions,
+        } => {
+            let _span = tracing::info_span!("plan_decide").entered();
+            let (roadmap, mut proposals) = inputs()?;
+            if let Some(site) = site {
+                crate::commands::import::check_site(&registry, site)?;
+                proposals.retain(|p| &p.site == site);
+            }
+            let decisions: Vec<CommitteeDecision> = match decisions {
+                Some(path) => read(path)?,
+                None => Vec::new(),
+            };
+            let decided = decide_all(&rules, &registry, &roadmap, &proposals, &decisions)?;
+            let mut store = crate::commands::init::open(db)?;
+            let at = jiff::Timestamp::now();
+            store
+                .write(|tx| {
+                    for (plan, record) in &decided {
+                        let stored = em_store::governance::plans(tx, plan.year)
+                            .map_err(Refusal::from)?;
+                        if let Some(stored) = find_plan(stored, &plan.site)
+                            && stored.state == PlanState::Transmitted
+                        {
+                            return Err(Refusal(format!(
+                                "the plan of {} for {} was transmitted to the Region on {}: it cannot be decided again",
+                                plan.site,
+                                plan.year,
+                                stored
+                                    .transmitted_on
+                                    .map_or_else(String::new, |d| d.to_string())
+                            )));
+                        }
+                        em_store::governance::save_plan(tx, plan, record, at)
+                            .map_err(Refusal::from)?;
+                    }
+                    Ok(())
+                })
+                .map_err(|Refusal(e)| {
+                    CliError::Input(format!("{}: {e}; no plan recorded", db.display()))
+                })?;
+            for (plan, _) in &decided {
+                say(format_args!("{}: {}", plan.site, plan.explanation));
+            }
+            say(format_args!(
+                "{} plan(s) recorded in {}",
+                decided.len(),
+                db.display()
+            ));
+            Ok(())
+        }
+        PlanCommand::Transmit {
+            db,
+            site,
+            year,
+            date,
+        } => {
+            let _span = tracing::info_span!("plan_transmit", site, year).entered();
+            crate::commands::import::check_site(&registry, site)?;
+            let mut store = crate::commands::init::open(db)?;
+            let at = jiff::Timestamp::now();
+            let record = store
+                .write(|tx| {
+                    let stored = em_store::governance::plans(tx, *year)
+                        .map_err(Refusal::from)?;
+                    let plan = find_plan(stored, site).ok_or_else(|| {
+                        Refusal(format!(
+                            "no plan of {site} for {year} is recorded; decide it first with `em plan decide`"
+                        ))
+                    })?;
+                    let (plan, record) =
+                        em_governance::transmit(plan, *date).map_err(|e| Refusal(e.to_string()))?;
+                    em_store::governance::save_plan(tx, &plan, &record, at)
+                        .map_err(Refusal::from)?;
+                    Ok(record)
+                })
+                .map_err(|Refusal(e)| CliError::Input(format!("{}: {e}", db.display())))?;
+            say(&record.reason);
+            Ok(())
+        }
+        PlanCommand::Show { db, year } => {
+            let store = crate::commands::init::open(db)?;
+            let conn = store.connection();
+            let plans = em_store::governance::plans(conn, *year)
+                .map_err(|e| CliError::Input(format!("{}: {e}", db.display())))?;
+            if plans.is_empty() {
+                say(format_args!("no plan recorded for {year}"));
+            }
+            for plan in &plans {
+                let name = registry
+                    .site(&plan.site)
+                    .map_or_else(|| plan.site.clone(), |s| s.name.clone());
+                say(format_args!(
+                    "{name} ({}): {} — {}",
+                    plan.site,
+                    plan.state.as_str(),
+                    plan.explanation
+                ));
+                let history = em_store::journal::entries(conn, &plan.subject())
+                    .map_err(|e| CliError::Input(format!("{}: {e}", db.display())))?;
+                for entry in history {
+                    say(format_args!(
+                        "  {} {} by {} ({}): {}",
+                        entry.at, entry.action, entry.actor, entry.role, entry.reason
+                    ));
+                }
+            }
+            Ok(())
+        }
         PlanCommand::Region {
             decisions,
             json: as_json,
         } => {
+            let (roadmap, proposals) = inputs()?;
             let decisions: Vec<CommitteeDecision> = match decisions {
                 Some(path) => read(path)?,
                 None => Vec::new(),
@@ -506,6 +722,67 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
             Ok(())
         }
     }
+}
+
+/// Every site's plan with its journal record, as its steering committee
+/// decides it.
+fn decide_all(
+    rules: &GovernanceRuleset,
+    registry: &Registry,
+    roadmap: &Roadmap,
+    proposals: &[ActionProposal],
+    decisions: &[CommitteeDecision],
+) -> Result<Vec<(ActionPlan, em_governance::JournalRecord)>, CliError> {
+    let ids = site_ids(registry);
+    let mut out = Vec::new();
+    for (site, result) in em_governance::arbitrate_network(rules, roadmap, &ids, proposals) {
+        let own: Vec<ActionProposal> = proposals
+            .iter()
+            .filter(|p| p.site == site)
+            .cloned()
+            .collect();
+        if own.is_empty() {
+            continue;
+        }
+        let recommendation =
+            result.map_err(|e| CliError::Input(format!("arbitration of {site}: {e}")))?;
+        let own_decisions: Vec<CommitteeDecision> = decisions
+            .iter()
+            .filter(|d| own.iter().any(|p| p.id == d.proposal))
+            .cloned()
+            .collect();
+        out.push(
+            em_governance::decide(
+                rules,
+                roadmap,
+                &own,
+                &recommendation,
+                &own_decisions,
+                Some("steering_committee"),
+            )
+            .map_err(|e| CliError::Input(format!("plan of {site}: {e}")))?,
+        );
+    }
+    if out.is_empty() {
+        return Err(CliError::Input(
+            "no proposal of a known site: no plan to decide".to_owned(),
+        ));
+    }
+    Ok(out)
+}
+
+/// Why a write of plans was given up; nothing of it is kept.
+struct Refusal(String);
+
+impl From<em_store::StoreError> for Refusal {
+    fn from(e: em_store::StoreError) -> Refusal {
+        Refusal(e.to_string())
+    }
+}
+
+/// The plan of `site` among the stored ones.
+fn find_plan(plans: Vec<ActionPlan>, site: &str) -> Option<ActionPlan> {
+    plans.into_iter().find(|p| p.site == site)
 }
 
 /// Writes the governance document beside the activity report, in the

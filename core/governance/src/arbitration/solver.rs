@@ -16,19 +16,24 @@
 //!   objective with multipliers λ ≥ 0, the budget row is kept, and the
 //!   relaxed problem is a fractional knapsack solved greedily (Dantzig's
 //!   bound). The multipliers are the dual values of the node's linear
-//!   relaxation (see `relaxation` and `lp`), solved again wherever the
-//!   inherited ones do not prune, which makes each bound as tight as the
-//!   linear relaxation; any λ ≥ 0 gives an upper bound, so a poor λ slows
-//!   the search but never makes it wrong. Since values are non-negative, a
-//!   bound below zero proves a subtree infeasible.
+//!   relaxation, solved at every node by a bounded dual simplex
+//!   warm-started from its parent's tableau (see `dual`), which makes each
+//!   bound as tight as the linear relaxation; any λ ≥ 0 gives an upper
+//!   bound, so a poor λ slows the search but never makes it wrong. Since
+//!   values are non-negative, a bound below zero proves a subtree
+//!   infeasible (an infeasible relaxation's certificate is checked that
+//!   way too, never trusted as such).
 //! - **Feasibility.** At each branch, every row is checked against the
 //!   smallest left-hand side the undecided items could still reach, and the
 //!   cheapest way to satisfy the uncovered covers (a table over subsets of
 //!   covers) must fit in the budget left.
-//! - **Cuts.** Before the search, extended cover inequalities of the
-//!   budget and of the rows with non-negative coefficients that the root
-//!   relaxation breaks are added as rows (see `cuts`); they remove no 0-1
-//!   plan and tighten every bound.
+//! - **Cuts.** Before the search, extended and lifted cover inequalities of
+//!   the budget and of every row (items with negative coefficients
+//!   complemented) that the root relaxation breaks are added as rows (see
+//!   `cuts`); they remove no 0-1 plan and tighten every bound.
+//! - **First plan.** A greedy plan from the root relaxation, improved by
+//!   exchanges (see [`heuristic`]), is the first incumbent: with it the
+//!   search prunes from its first node instead of meeting poor plans first.
 //! - **Tie-break.** Among optimal selections, the one with the least cost;
 //!   among those, the one that, at the first item where two differ — items
 //!   read by value per unit of cost, highest first, then by index — keeps
@@ -43,14 +48,17 @@
 //!   cost).
 //! - **Limit.** A search stops after [`MAX_NODES`] nodes and says so; the
 //!   answer is then not proven. FIXME: with five orientations each limited
-//!   to under about 45 % of the envelope, some instances of 150 or more
-//!   proposals reach the limit; stronger cuts (lifted covers, cuts on the
-//!   co-funding row) or strong branching would be the next step.
+//!   to under about 40 % of the envelope, a few instances of 180 or more
+//!   proposals still need over 500 000 nodes (up to about a minute); the
+//!   next steps are stronger cuts (the root bound closes only about a fifth
+//!   of the gap the cuts of a MIP solver close), strong or pseudo-cost
+//!   branching, and reduced-cost fixing with a restart.
 
 use std::cmp::Ordering;
 use std::rc::Rc;
 
 use super::cuts;
+use super::dual::{DualLp, DualOutcome};
 use super::relaxation::Multipliers;
 
 /// A linear row `Σ coefs[i]·x[i] ≤ rhs`.
@@ -152,6 +160,10 @@ pub fn is_feasible(problem: &Problem, keep: &[bool]) -> bool {
 
 const INFEASIBLE_COST: u128 = u128::MAX / 4;
 
+/// An infeasible node's certificate is scaled by this (times the largest
+/// value) so that its Lagrangian bound falls below zero.
+const CERTIFICATE_SCALE: f64 = 1e9;
+
 /// The most covers a problem may have.
 pub const MAX_COVERS: usize = 8;
 
@@ -180,12 +192,13 @@ impl Outcome {
 /// Nodes a search may explore before it stops. The problem is NP-hard: a
 /// bound on the work keeps a call from running for hours on an adversarial
 /// instance, and the caller is told the answer is not proven.
-pub const MAX_NODES: u64 = 500_000;
+pub const MAX_NODES: u64 = 4_000_000;
 
 /// A node solves its own relaxation when its multipliers were computed
-/// this many decisions above it, or more: a linear program per node costs
-/// more than the nodes a slightly staler bound lets through.
-const RESOLVE_EVERY: usize = 2;
+/// this many decisions above it, or more. Warm-started from its parent's
+/// tableau, a node's relaxation takes a few pivots: every node solves its
+/// own.
+const RESOLVE_EVERY: usize = 1;
 
 /// The optimal selection under the tie-break, or why there is none.
 ///
@@ -206,8 +219,21 @@ pub fn solve(problem: &Problem) -> Outcome {
     let augmented = cuts::with_cover_cuts(problem);
     let problem = &augmented;
     let root = Rc::new(Multipliers::at_node(problem, &vec![None; n], 0, 0));
+    let mut root_lp = DualLp::new(problem);
+    root_lp.solve();
+    let root_lp = Rc::new(root_lp);
     let mut first = Search::new(problem, None, &tie_order, None);
-    first.dfs(0, 0, 0, 0, &root);
+    // A good plan from the start prunes most of the tree: the search meets
+    // poor plans first, and a tree with a poor incumbent is many times
+    // larger than one with the optimum.
+    if let Some(x) = &root.primal {
+        first.best = heuristic(problem, x, &tie_order);
+        tracing::debug!(
+            value = first.best.as_ref().map(|b| b.1),
+            "arbitration heuristic plan"
+        );
+    }
+    first.dfs(0, 0, 0, 0, &root, &root_lp);
     let found = |best: Option<(Vec<bool>, u64, u64)>, nodes| {
         best.map(|(keep, value, cost)| Solution {
             keep,
@@ -216,6 +242,11 @@ pub fn solve(problem: &Problem) -> Outcome {
             nodes,
         })
     };
+    tracing::debug!(
+        nodes = first.nodes,
+        rows = problem.rows.len(),
+        "arbitration first search done"
+    );
     if first.stopped {
         return Outcome::Stopped(found(first.best, first.nodes));
     }
@@ -228,7 +259,7 @@ pub fn solve(problem: &Problem) -> Outcome {
         &tie_order,
         Some((value, cost)),
     );
-    second.dfs(0, 0, 0, 0, &root);
+    second.dfs(0, 0, 0, 0, &root, &root_lp);
     let nodes = first.nodes + second.nodes;
     if second.stopped {
         return Outcome::Stopped(found(Some((first_keep, value, cost)), nodes));
@@ -244,6 +275,108 @@ pub fn solve(problem: &Problem) -> Outcome {
         cost,
         nodes,
     })
+}
+
+/// A plan meeting every constraint, found from the root relaxation's
+/// optimum `x`: items taken greedily (the relaxation's ones first, then by
+/// its value, then by value per cost) while every row stays met, then
+/// improved by exchanges of one kept item for one dropped item, or by
+/// additions, while the plan gains value (or keeps it at a lower cost).
+/// None when the greedy plan leaves a cover or a row unmet.
+fn heuristic(p: &Problem, x: &[f64], by_ratio: &[usize]) -> Option<(Vec<bool>, u64, u64)> {
+    let n = p.values.len();
+    let mut order: Vec<usize> = by_ratio.to_vec();
+    order.sort_by(|&a, &b| x[b].total_cmp(&x[a]));
+    let mut keep = vec![false; n];
+    let mut lhs: Vec<i128> = vec![0; p.rows.len()];
+    let mut used: u128 = 0;
+    let fits = |lhs: &[i128], used: u128, add: usize, drop: Option<usize>| -> bool {
+        let mut cost = used + u128::from(p.costs[add]);
+        if let Some(d) = drop {
+            cost -= u128::from(p.costs[d]);
+        }
+        if cost > u128::from(p.budget) {
+            return false;
+        }
+        p.rows.iter().zip(lhs).all(|(row, &l)| {
+            let mut v = l + i128::from(row.coefs[add]);
+            if let Some(d) = drop {
+                v -= i128::from(row.coefs[d]);
+            }
+            v <= i128::from(row.rhs)
+        })
+    };
+    let apply = |keep: &mut Vec<bool>, lhs: &mut Vec<i128>, used: &mut u128, i: usize, on: bool| {
+        keep[i] = on;
+        let sign: i128 = if on { 1 } else { -1 };
+        for (l, row) in lhs.iter_mut().zip(&p.rows) {
+            *l += sign * i128::from(row.coefs[i]);
+        }
+        if on {
+            *used += u128::from(p.costs[i]);
+        } else {
+            *used -= u128::from(p.costs[i]);
+        }
+    };
+    for &i in &order {
+        if fits(&lhs, used, i, None) {
+            apply(&mut keep, &mut lhs, &mut used, i, true);
+        }
+    }
+    let covered = |keep: &[bool], without: Option<usize>| {
+        p.covers
+            .iter()
+            .all(|c| (0..n).any(|i| keep[i] && c[i] && Some(i) != without))
+    };
+    if !covered(&keep, None) {
+        return None;
+    }
+    for _ in 0..200 {
+        let mut improved = false;
+        for j in 0..n {
+            if keep[j] {
+                continue;
+            }
+            if fits(&lhs, used, j, None) && p.values[j] > 0 {
+                apply(&mut keep, &mut lhs, &mut used, j, true);
+                improved = true;
+                continue;
+            }
+            // The best exchange for j.
+            let mut best: Option<usize> = None;
+            for i in 0..n {
+                if !keep[i] {
+                    continue;
+                }
+                let better = p.values[j] > p.values[i]
+                    || (p.values[j] == p.values[i] && p.costs[j] < p.costs[i]);
+                if !better || !fits(&lhs, used, j, Some(i)) {
+                    continue;
+                }
+                keep[j] = true;
+                let still = covered(&keep, Some(i));
+                keep[j] = false;
+                if still && best.is_none_or(|b| p.values[i] < p.values[b]) {
+                    best = Some(i);
+                }
+            }
+            if let Some(i) = best {
+                apply(&mut keep, &mut lhs, &mut used, i, false);
+                apply(&mut keep, &mut lhs, &mut used, j, true);
+                improved = true;
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+    // A row already broken by the empty plan (a negative right-hand side)
+    // is never met by the greedy, which keeps every row met as it goes.
+    if !is_feasible(p, &keep) {
+        return None;
+    }
+    let value = (0..n).filter(|&i| keep[i]).map(|i| p.values[i]).sum();
+    Some((keep, value, used as u64))
 }
 
 struct Search<'a> {
@@ -377,6 +510,7 @@ impl<'a> Search<'a> {
         value: u128,
         covered: u32,
         lambda: &Rc<Multipliers>,
+        lp: &Rc<DualLp>,
     ) {
         if self.done {
             return;
@@ -397,14 +531,44 @@ impl<'a> Search<'a> {
         // The inherited multipliers do not prune the node: those of its own
         // relaxation may, and they serve its subtree.
         let own;
-        let lambda = if lambda.decided + RESOLVE_EVERY <= depth {
-            own = Rc::new(Multipliers::at_node(self.p, &self.fixed, used, depth));
-            if self.prune(used, value, &own) {
-                return;
+        let own_lp;
+        let (lambda, lp) = if lambda.decided + RESOLVE_EVERY <= depth {
+            let mut node_lp = (**lp).clone();
+            node_lp.sync(&self.fixed);
+            match node_lp.solve() {
+                DualOutcome::Optimal => {
+                    let (rows, covers) = node_lp.duals();
+                    let mut m = Multipliers::new(self.p, rows, covers, depth);
+                    m.primal = Some(node_lp.primal());
+                    own = Rc::new(m);
+                    own_lp = Rc::new(node_lp);
+                    if self.prune(used, value, &own) {
+                        return;
+                    }
+                    (&own, &own_lp)
+                }
+                DualOutcome::Infeasible { row } => {
+                    // The relaxation has no point: a certificate whose
+                    // bound falls below zero proves it in exact terms.
+                    let scale = CERTIFICATE_SCALE
+                        * self.p.values.iter().copied().max().unwrap_or(0).max(1) as f64;
+                    for (rows, covers) in node_lp.certificates(row) {
+                        let m = Multipliers::new(
+                            self.p,
+                            rows.iter().map(|l| l * scale).collect(),
+                            covers.iter().map(|l| l * scale).collect(),
+                            depth,
+                        );
+                        if self.upper_bound(used, value, &m) < 0 {
+                            return;
+                        }
+                    }
+                    (lambda, lp)
+                }
+                DualOutcome::Failed => (lambda, lp),
             }
-            &own
         } else {
-            lambda
+            (lambda, lp)
         };
         let (i, keep_first) = match &self.order {
             Some(order) => (order[depth], true),
@@ -427,7 +591,14 @@ impl<'a> Search<'a> {
                 } else {
                     0
                 };
-                self.dfs(depth + 1, used + cost, value + gained, now_covered, lambda);
+                self.dfs(
+                    depth + 1,
+                    used + cost,
+                    value + gained,
+                    now_covered,
+                    lambda,
+                    lp,
+                );
             }
             self.undecide(i);
             if self.done {

@@ -1,0 +1,290 @@
+//! End-to-end tests of the governance commands that write to the network
+//! database: meetings recorded by `em committee record`, plans decided by
+//! `em plan decide` and transmitted by `em plan transmit` are read back by
+//! later, separate runs of `em` and by the store itself, with their journal;
+//! and every check that finds a failure exits non-zero.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use em_store::Store;
+
+fn em(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_em"))
+        .args(args)
+        .env_remove("EM_LOG")
+        .output()
+        .expect("the em binary runs")
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn governance(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/governance")
+        .join(name)
+}
+
+fn s(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+/// A fresh, empty network database.
+fn fresh_db(dir: &Path) -> PathBuf {
+    let db = dir.join("network.sqlite");
+    let run = em(&["init", s(&db)]);
+    assert!(run.status.success(), "{}", text(&run));
+    db
+}
+
+#[test]
+fn recorded_meetings_are_judged_by_a_later_run_and_kept_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh_db(dir.path());
+    let meetings = governance("meetings-2009.json");
+    let count =
+        serde_json::from_str::<Vec<serde_json::Value>>(&fs::read_to_string(&meetings).unwrap())
+            .unwrap()
+            .len();
+
+    let run = em(&["committee", "record", s(&db), s(&meetings)]);
+    assert!(run.status.success(), "{}", text(&run));
+    assert!(
+        text(&run).contains(&format!("{count} meeting(s) recorded")),
+        "{}",
+        text(&run)
+    );
+
+    // Another process, the store itself, sees every meeting.
+    let store = Store::open(&db).unwrap();
+    let stored = em_store::governance::meetings(store.connection(), Some(2009)).unwrap();
+    assert_eq!(stored.len(), count);
+    drop(store);
+
+    // Another run of `em` judges the recorded meetings as it judges the
+    // file: the same table, line for line.
+    let from_db = em(&["committee", "compliance", "--db", s(&db), "--year", "2009"]);
+    let from_file = em(&["committee", "compliance", s(&meetings), "--year", "2009"]);
+    assert_eq!(from_db.stdout, from_file.stdout, "{}", text(&from_db));
+    assert!(!from_db.stdout.is_empty());
+
+    // Recording the same file again is refused as a whole and adds nothing.
+    let again = em(&["committee", "record", s(&db), s(&meetings)]);
+    assert_eq!(again.status.code(), Some(1), "{}", text(&again));
+    assert!(text(&again).contains("already stored"), "{}", text(&again));
+    let store = Store::open(&db).unwrap();
+    assert_eq!(
+        em_store::governance::meetings(store.connection(), None)
+            .unwrap()
+            .len(),
+        count
+    );
+}
+
+#[test]
+fn a_refused_meeting_records_nothing_and_exits_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh_db(dir.path());
+    let mut meetings: Vec<serde_json::Value> =
+        serde_json::from_str(&fs::read_to_string(governance("meetings-2009.json")).unwrap())
+            .unwrap();
+    // A technical committee cannot arbitrate: that is the steering
+    // committee's competence.
+    let technical = meetings
+        .iter_mut()
+        .find(|m| m["body"] == "technical_committee")
+        .unwrap();
+    technical["decisions"] = serde_json::json!([
+        {"kind": "arbitration", "subject": "plan:sedan:2010", "outcome": "arbitré"}
+    ]);
+    let file = dir.path().join("meetings.json");
+    fs::write(&file, serde_json::to_string(&meetings).unwrap()).unwrap();
+
+    let check = em(&["committee", "check", s(&file)]);
+    assert_eq!(check.status.code(), Some(1), "{}", text(&check));
+    let record = em(&["committee", "record", s(&db), s(&file)]);
+    assert_eq!(record.status.code(), Some(1), "{}", text(&record));
+    assert!(text(&record).contains("none of"), "{}", text(&record));
+    let store = Store::open(&db).unwrap();
+    assert!(
+        em_store::governance::meetings(store.connection(), None)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn compliance_lines_name_the_site_and_a_missing_meeting_fails_the_check() {
+    let meetings = governance("meetings-2009.json");
+    let run = em(&["committee", "compliance", s(&meetings), "--year", "2009"]);
+    let said = String::from_utf8_lossy(&run.stdout).to_string();
+    // The 2009 sample misses some meetings: the check fails, after the
+    // table is printed in full.
+    assert!(said.contains("missing"), "{said}");
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run));
+    assert!(
+        text(&run).contains("not held as the rules ask"),
+        "{}",
+        text(&run)
+    );
+    // Each site's line carries its name, not only its identifier.
+    assert!(
+        said.contains("Charleville-Mézières (charleville-mezieres)"),
+        "{said}"
+    );
+    assert!(said.contains("Bar-sur-Aube (bar-sur-aube)"), "{said}");
+    assert!(said.contains("Région"), "{said}");
+    for line in said.lines().skip(1) {
+        assert!(
+            line.starts_with("Région") || line.contains(") "),
+            "a line without its site's name: {line}"
+        );
+    }
+
+    // A year where every required meeting is held passes: only the
+    // meetings of the year count, so an empty list fails in the same way.
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("none.json");
+    fs::write(&empty, "[]").unwrap();
+    let run = em(&[
+        "committee",
+        "compliance",
+        s(&empty),
+        "--year",
+        "2009",
+        "--json",
+    ]);
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run));
+    let json: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert!(
+        json["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["status"] == "missing")
+    );
+}
+
+#[test]
+fn a_decided_then_transmitted_plan_is_seen_by_a_later_run_with_its_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh_db(dir.path());
+    let roadmap = governance("roadmap-2010.json");
+    let proposals = governance("proposals-2010.json");
+
+    let run = em(&[
+        "plan",
+        "--roadmap",
+        s(&roadmap),
+        "--proposals",
+        s(&proposals),
+        "decide",
+        s(&db),
+        "--site",
+        "sedan",
+    ]);
+    assert!(run.status.success(), "{}", text(&run));
+    assert!(text(&run).contains("1 plan(s) recorded"), "{}", text(&run));
+
+    let run = em(&[
+        "plan",
+        "transmit",
+        s(&db),
+        "--site",
+        "sedan",
+        "--year",
+        "2010",
+        "--date",
+        "2009-12-15",
+    ]);
+    assert!(run.status.success(), "{}", text(&run));
+    assert!(text(&run).contains("transmitted"), "{}", text(&run));
+
+    // A later run shows the plan and its history from the database.
+    let run = em(&["plan", "show", s(&db), "--year", "2010"]);
+    assert!(run.status.success(), "{}", text(&run));
+    let said = text(&run);
+    assert!(said.contains("Sedan (sedan): transmitted"), "{said}");
+    assert!(
+        said.contains("arbitrate") && said.contains("transmit"),
+        "{said}"
+    );
+
+    // The store holds the plan in its last state and its transitions in
+    // the journal, whose chain is intact.
+    let store = Store::open(&db).unwrap();
+    let plans = em_store::governance::plans(store.connection(), 2010).unwrap();
+    assert_eq!(plans.len(), 1);
+    assert_eq!(plans[0].site, "sedan");
+    assert_eq!(plans[0].state, em_governance::PlanState::Transmitted);
+    assert_eq!(
+        plans[0].transmitted_on,
+        Some(jiff::civil::date(2009, 12, 15))
+    );
+    let history = em_store::journal::entries(store.connection(), "plan:sedan:2010").unwrap();
+    let actions: Vec<&str> = history.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, vec!["arbitrate", "transmit"]);
+    em_store::journal::verify(store.connection()).unwrap();
+    drop(store);
+
+    // A transmitted plan is neither transmitted nor decided again, and the
+    // refusals change nothing.
+    let run = em(&[
+        "plan",
+        "transmit",
+        s(&db),
+        "--site",
+        "sedan",
+        "--year",
+        "2010",
+        "--date",
+        "2009-12-16",
+    ]);
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run));
+    let run = em(&[
+        "plan",
+        "--roadmap",
+        s(&roadmap),
+        "--proposals",
+        s(&proposals),
+        "decide",
+        s(&db),
+        "--site",
+        "sedan",
+    ]);
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run));
+    assert!(
+        text(&run).contains("cannot be decided again"),
+        "{}",
+        text(&run)
+    );
+    let store = Store::open(&db).unwrap();
+    assert_eq!(
+        em_store::journal::entries(store.connection(), "plan:sedan:2010")
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // Transmitting a plan never decided says what to do first.
+    let run = em(&[
+        "plan",
+        "transmit",
+        s(&db),
+        "--site",
+        "reims",
+        "--year",
+        "2010",
+        "--date",
+        "2009-12-15",
+    ]);
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run));
+    assert!(text(&run).contains("em plan decide"), "{}", text(&run));
+}
