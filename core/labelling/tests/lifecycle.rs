@@ -83,28 +83,34 @@ fn draft(text: &str, format: Format) -> Command {
     Command::draft_from_text(text, format).unwrap()
 }
 
+/// The host structure drafts on the first day and submits on the second.
+fn to_submission(draft: &Command, days: [Date; 2]) -> Vec<Step> {
+    vec![
+        (Role::HostStructure, days[0], "", draft.clone()),
+        (Role::HostStructure, days[1], "", Command::Submit),
+    ]
+}
+
 /// The procedure up to the Commission's opinion: the host structure drafts
 /// and submits, the regional coordination declares the application
 /// complete, the Commission gives its opinion, on the four days given.
 fn to_opinion(draft: &Command, days: [Date; 4], kind: OpinionKind) -> Vec<Step> {
-    vec![
-        (Role::HostStructure, days[0], "", draft.clone()),
-        (Role::HostStructure, days[1], "", Command::Submit),
-        (
-            Role::RegionalCoordination,
-            days[2],
-            "",
-            Command::DeclareComplete,
-        ),
-        (
-            Role::Commission,
-            days[3],
-            "",
-            Command::GiveOpinion {
-                opinion: opinion(kind),
-            },
-        ),
-    ]
+    let mut steps = to_submission(draft, [days[0], days[1]]);
+    steps.push((
+        Role::RegionalCoordination,
+        days[2],
+        "",
+        Command::DeclareComplete,
+    ));
+    steps.push((
+        Role::Commission,
+        days[3],
+        "",
+        Command::GiveOpinion {
+            opinion: opinion(kind),
+        },
+    ));
+    steps
 }
 
 /// The procedure up to the label granted on the fifth day.
@@ -257,12 +263,7 @@ fn an_incomplete_application_is_sent_back_and_cannot_be_declared_complete() {
     let mut bench = Bench::new();
     let mut service = bench.service();
     let d = date(2010, 4, 2);
-    let mut steps = to_opinion(
-        &draft(INCOMPLETE, Format::Json),
-        [d; 4],
-        OpinionKind::Favourable,
-    );
-    steps.truncate(2);
+    let steps = to_submission(&draft(INCOMPLETE, Format::Json), [d; 2]);
     run(&mut service, "nogent", &steps);
     let err = service
         .advance(
@@ -429,8 +430,7 @@ fn a_later_specification_does_not_re_judge_a_submitted_application() {
     ));
     let draft = draft(COMPLETE, Format::Toml);
     let d = date(2010, 3, 15);
-    let mut submitted = to_opinion(&draft, [d; 4], OpinionKind::Favourable);
-    submitted.truncate(2);
+    let submitted = to_submission(&draft, [d; 2]);
     run(&mut bench.service(), "langres", &submitted);
     let mut service = Applications::new(&mut bench.store, &new_labelling);
     let (application, _) = service.show("langres").unwrap();
@@ -444,8 +444,7 @@ fn a_later_specification_does_not_re_judge_a_submitted_application() {
 
     // The same file submitted in 2012 meets the 25-hour rule and fails.
     let d2 = date(2012, 3, 15);
-    let mut submitted = to_opinion(&draft, [d2; 4], OpinionKind::Favourable);
-    submitted.truncate(2);
+    let submitted = to_submission(&draft, [d2; 2]);
     run(&mut service, "langres-2012", &submitted);
     let (later, _) = service.show("langres-2012").unwrap();
     let later = later.evaluation.unwrap();
@@ -569,12 +568,7 @@ fn a_stored_submission_is_judged_with_its_territory_and_keeps_the_figures() {
     // The same application, for a site in Tinqueux, next to Reims.
     let next_to_reims = COMPLETE.replace("commune = \"51507\"", "commune = \"51573\"");
     assert_ne!(next_to_reims, COMPLETE);
-    let mut steps = to_opinion(
-        &draft(&next_to_reims, Format::Toml),
-        [d; 4],
-        OpinionKind::Favourable,
-    );
-    steps.truncate(2);
+    let steps = to_submission(&draft(&next_to_reims, Format::Toml), [d; 2]);
     run(&mut service, "tinqueux", &steps);
     let (application, history) = service.show("tinqueux").unwrap();
     let evaluation = application.evaluation.unwrap();
@@ -606,12 +600,7 @@ fn a_stored_submission_is_judged_with_its_territory_and_keeps_the_figures() {
     // Without a commune, the coordination cannot declare it complete: the
     // overlap is required and cannot be worked out.
     let no_commune = COMPLETE.replace("commune = \"51507\"", "");
-    let mut steps = to_opinion(
-        &draft(&no_commune, Format::Toml),
-        [d; 4],
-        OpinionKind::Favourable,
-    );
-    steps.truncate(2);
+    let steps = to_submission(&draft(&no_commune, Format::Toml), [d; 2]);
     run(&mut service, "nowhere", &steps);
     let err = service
         .advance(
