@@ -3,12 +3,14 @@
 //! problem with its line (or sheet and row), column and field.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use em_import::{Format, ImportError, ImportOptions, Importer, Location, Mapping, MappingError};
 
 use crate::convert;
 use crate::error::{EmError, Problem};
 use crate::network::{ImportInfo, Network};
+use crate::plugins::PluginHost;
 
 /// What a file import did.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -86,8 +88,10 @@ impl Network {
     /// extension unless `format` is given), all or nothing. `kind` is
     /// guessed from the headers when not given; `site` fills the site of a
     /// file without a site column; `mapping` is a column-mapping TOML file
-    /// (the shipped French one when not given). A refused file raises an
-    /// import error listing every problem.
+    /// (the shipped French one when not given); `plugins`, a plugin host
+    /// whose rules plugins for the file's site check its visits, as
+    /// `em import --plugins` does. A refused file raises an import error
+    /// listing every problem.
     pub fn import_file(
         &self,
         path: String,
@@ -95,6 +99,7 @@ impl Network {
         site: Option<String>,
         format: Option<String>,
         mapping: Option<String>,
+        plugins: Option<Arc<PluginHost>>,
     ) -> Result<FileImport, EmError> {
         let _span = tracing::info_span!("binding.import_file").entered();
         let mapping = match mapping {
@@ -109,20 +114,29 @@ impl Network {
         };
         let importer = Importer::new(self.ruleset.core(), self.registry.core(), &mapping)
             .map_err(mapping_error)?;
-        let options = ImportOptions {
-            kind: kind.as_deref().map(convert::kind).transpose()?,
-            site,
-            format: format.as_deref().map(parse_format).transpose()?,
-            ..ImportOptions::default()
-        };
+        let kind = kind.as_deref().map(convert::kind).transpose()?;
+        let format = format.as_deref().map(parse_format).transpose()?;
+        let checked_site = site.clone();
         let mut store = self.store();
-        let report = importer
-            .import_file(&mut store, Path::new(&path), options)
-            .map_err(|e| match e {
-                ImportError::Io { source, .. } => EmError::file(&path, &source),
-                ImportError::UnknownFormat { .. } => EmError::argument("format", e.to_string()),
-                ImportError::Store(s) => s.into(),
-            })?;
+        let import = |checks: Vec<&mut dyn em_import::RecordCheck>| {
+            let options = ImportOptions {
+                kind,
+                site,
+                format,
+                checks,
+                ..ImportOptions::default()
+            };
+            importer.import_file(&mut store, Path::new(&path), options)
+        };
+        let report = match &plugins {
+            Some(host) => host.with_rules_checks(checked_site.as_deref(), import),
+            None => import(Vec::new()),
+        }
+        .map_err(|e| match e {
+            ImportError::Io { source, .. } => EmError::file(&path, &source),
+            ImportError::UnknownFormat { .. } => EmError::argument("format", e.to_string()),
+            ImportError::Store(s) => s.into(),
+        })?;
         let (info, already_imported) = match report.outcome {
             em_import::Outcome::Imported(info) => (info, false),
             em_import::Outcome::AlreadyImported(info) => (info, true),

@@ -13,7 +13,8 @@ use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use em_core::statistics::{Record, RecordKind, Visit};
 use em_plugin_host::{
-    HostConfig, HostError, ManifestError, PluginEntry, PluginError, PluginKind, SiteTables,
+    HostConfig, HostError, ManifestError, PluginEntry, PluginError, PluginKind, RulesCheck,
+    SiteTables,
 };
 
 use crate::activity::ActivityReport;
@@ -267,6 +268,26 @@ impl PluginHost {
 
     fn write(&self) -> RwLockWriteGuard<'_, em_plugin_host::PluginHost> {
         self.inner.write().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl PluginHost {
+    /// Runs `f` with the importer's checks of the rules plugins `site`
+    /// enables (every rules plugin, for a file whose rows name their own
+    /// site), each keeping one instance for the whole import.
+    pub(crate) fn with_rules_checks<T>(
+        &self,
+        site: Option<&str>,
+        f: impl FnOnce(Vec<&mut dyn em_import::RecordCheck>) -> T,
+    ) -> T {
+        let host = self.read();
+        let mut checks = RulesCheck::for_site(&host, site);
+        let _span =
+            tracing::info_span!("binding.import_rules_plugins", plugins = checks.len()).entered();
+        f(checks
+            .iter_mut()
+            .map(|c| c as &mut dyn em_import::RecordCheck)
+            .collect())
     }
 }
 

@@ -14,6 +14,7 @@ from ._rules import PathLike, Registry, Ruleset
 
 if TYPE_CHECKING:
     from ._labelling import Applications
+    from ._plugins import PluginHost
 
 Counts = _n.Counts
 ImportInfo = _n.ImportInfo
@@ -286,13 +287,17 @@ class Network:
         site: Optional[str] = None,
         format: Optional[str] = None,
         mapping: Optional[PathLike] = None,
+        plugins: Optional["PluginHost"] = None,
     ) -> FileImport:
         """Imports a site's file (CSV, XLSX or JSON Lines) all or nothing.
 
         ``kind`` is guessed from the headers when not given, ``site`` fills
         a file without a site column, ``mapping`` names a column-mapping
-        TOML file. A refused file raises :class:`ImportFileError` listing
-        every problem (``line``, ``column``, ``field``, ``reason``)."""
+        TOML file, ``plugins`` is a :class:`PluginHost` whose rules plugins
+        for the file's site check its visits, as ``em import --plugins``
+        does (a plugin's error refuses the file). A refused file raises
+        :class:`ImportFileError` listing every problem (``line``,
+        ``column``, ``field``, ``reason``)."""
         try:
             return self._native.import_file(
                 os.fspath(path),
@@ -300,6 +305,7 @@ class Network:
                 site,
                 format,
                 os.fspath(mapping) if mapping is not None else None,
+                plugins._native if plugins is not None else None,
             )
         except _n.EmError as e:
             raise_from_native(e)

@@ -295,3 +295,46 @@ def test_a_bad_manifest_names_every_problem_with_its_place(tmp_path: pathlib.Pat
     with pytest.raises(em.PluginError) as missing:
         em.PluginHost().load_manifest(tmp_path / "absent.toml")
     assert missing.value.failure == "manifest"
+
+
+def test_import_file_runs_the_site_s_rules_plugins_like_em_import(
+    host: em.PluginHost, tmp_path: pathlib.Path
+) -> None:
+    visits = make_visits(4, year=2009, seed=11)
+    for v in visits:
+        v["site"] = "epernay"
+        v["education_level"] = "level_4"
+    del visits[2]["education_level"]
+    path = tmp_path / "epernay-2009.jsonl"
+    path.write_text("".join(json.dumps(dict(v, kind="visit")) + "\n" for v in visits), "utf-8")
+    net = em.Network.open(tmp_path / "network.db")
+
+    # Épernay's rule makes the education level mandatory: the file is
+    # refused as a whole, on the visit's line and field, and nothing is
+    # stored.
+    with pytest.raises(em.ImportFileError) as caught:
+        net.import_file(path, site="epernay", plugins=host)
+    problems = caught.value.problems
+    assert [(p.line, p.field) for p in problems] == [(3, "education_level")], problems
+    assert "local-rule" in problems[0].reason and "mandatory" in problems[0].reason
+    assert net.counts().visits == 0
+
+    # Without the plugins the same file is imported, as `em import` does
+    # without `--plugins`; a corrected file passes the plugin.
+    visits[2]["education_level"] = "level_3"
+    fixed = tmp_path / "epernay-2009-fixed.jsonl"
+    fixed.write_text("".join(json.dumps(dict(v, kind="visit")) + "\n" for v in visits), "utf-8")
+    assert net.import_file(fixed, site="epernay", plugins=host).stored == 4
+    other = em.Network.open(tmp_path / "other.db")
+    assert other.import_file(path, site="epernay").stored == 4
+
+
+def test_import_file_goes_on_past_a_file_whose_site_has_no_rules_plugin(
+    host: em.PluginHost, tmp_path: pathlib.Path
+) -> None:
+    visits = [dict(v, site="troyes", kind="visit") for v in make_visits(3, year=2009, seed=12)]
+    del visits[0]["status"]
+    path = tmp_path / "troyes-2009.jsonl"
+    path.write_text("".join(json.dumps(v) + "\n" for v in visits), "utf-8")
+    net = em.Network.open(tmp_path / "network.db")
+    assert net.import_file(path, site="troyes", plugins=host).stored == 3
