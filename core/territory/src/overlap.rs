@@ -64,12 +64,13 @@ impl Territory {
         let reach = metres(rules.catchment_overlap_radius_km);
         let (mut catchment, mut population, mut taken) = (0usize, 0u64, 0u64);
         let mut per_site = vec![(0usize, 0u64); self.sites.len()];
+        let kept = self.nearest_sites_kept();
         self.commune_grid.within(
             self.centres[at],
             rules.catchment_overlap_radius_km,
             |c, d| {
                 let c = c as usize;
-                let nearest = self.site_grid.nearest(self.centres[c], |_| false);
+                let nearest = kept[c];
                 let current = nearest.map_or(u64::MAX, |(_, e)| metres(e));
                 if metres(d) > current {
                     return;

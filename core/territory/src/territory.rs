@@ -105,6 +105,10 @@ pub struct Territory {
     pub(crate) commune_departement: Vec<usize>,
     pub(crate) site_grid: SphereGrid,
     pub(crate) commune_grid: SphereGrid,
+    /// Each commune's nearest site and its distance, worked out on first
+    /// use: the catchment overlap of every application judged reads it for
+    /// each commune within reach, and the sites do not move.
+    pub(crate) nearest: std::sync::OnceLock<Vec<Option<(u32, f64)>>>,
 }
 
 impl Territory {
@@ -217,6 +221,7 @@ impl Territory {
             commune_departement,
             site_grid,
             commune_grid,
+            nearest: std::sync::OnceLock::new(),
         })
     }
 
@@ -278,6 +283,11 @@ impl Territory {
             .iter()
             .map(|&c| self.site_grid.nearest(c, |_| false))
             .collect()
+    }
+
+    /// [`Territory::nearest_sites`], computed once and kept.
+    pub(crate) fn nearest_sites_kept(&self) -> &[Option<(u32, f64)>] {
+        self.nearest.get_or_init(|| self.nearest_sites())
     }
 }
 
