@@ -446,7 +446,12 @@ proptest! {
                     }
                 }
             }
-            if let Some(leak) = events_table_leak(table) {
+            // Only the events tables lay events out by type; elsewhere an
+            // "events" column sits beside counts of visits, which a row
+            // without events may rightly mask.
+            if table.id.ends_with(".events")
+                && let Some(leak) = events_table_leak(table)
+            {
                 prop_assert!(false, "{}", leak);
             }
             let has_masked = table.rows.iter().any(|r| r.cells.contains(&Cell::Masked));
