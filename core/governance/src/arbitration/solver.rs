@@ -48,9 +48,10 @@
 //!   cost).
 //! - **Limit.** A search stops after [`MAX_NODES`] nodes and says so; the
 //!   answer is then not proven. FIXME: with five orientations each limited
-//!   to under about 40 % of the envelope, a few instances of 180 or more
-//!   proposals still need over 500 000 nodes (up to about a minute); the
-//!   next steps are stronger cuts (the root bound closes only about a fifth
+//!   to under about 40 % of the envelope, a few instances of 170 or more
+//!   proposals need 0.5 to 2 million nodes (up to about 75 s), and about
+//!   one in 400 of the cross-check's instances still stops at the limit
+//!   (instance 255 of seed 2010, 114 s); the next steps are stronger cuts (the root bound closes only about a fifth
 //!   of the gap the cuts of a MIP solver close), strong or pseudo-cost
 //!   branching, and reduced-cost fixing with a restart.
 
