@@ -12,12 +12,10 @@ solves it with HiGHS (`highspy`), and requires:
 - the library's kept proposals meet every rule, checked here in exact
   integers, and are worth the value it reports.
 
-The rules are drawn tight as well as loose (co-funding up to 45 %, down
-to one action and 20 % of the envelope per orientation), which makes the
-hardest instances. The library's search stops, unproven, after a fixed
-number of nodes: such an instance must still have a plan meeting every
-rule, worth no more than HiGHS's optimum, and they must stay rare (at
-most 1 %).
+The library's search stops, unproven, after a fixed number of nodes. It
+can on adversarial instances (none of the 1000 drawn here): such an
+instance must still have a plan meeting every rule, worth no more than
+HiGHS's optimum, and they must stay rare (at most 1 %).
 
 Set EM_ARBITRATION_INSTANCES to a JSON file written by the example to skip
 running cargo; EM_ARBITRATION_COUNT changes the number of instances (1000).
@@ -58,9 +56,8 @@ def instances(tmp_path_factory):
         text = Path(given).read_text(encoding="utf-8")
     else:
         count = os.environ.get("EM_ARBITRATION_COUNT", "1000")
-        # Optimised: a thousand instances of up to 200 proposals take
-        # minutes this way (the hardest up to a minute each), twenty times
-        # more unoptimised.
+        # Optimised: a thousand instances of up to 200 proposals take about
+        # a minute this way, twenty times more unoptimised.
         done = subprocess.run(
             [
                 "cargo",
