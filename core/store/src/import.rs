@@ -76,6 +76,9 @@ pub(crate) fn find_import(
 
 /// What [`Store::begin_import`] found.
 #[derive(Debug)]
+// One value of this enum exists per imported file, so its size does not
+// matter, and boxing the writer would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 pub enum BeginImport<'s> {
     /// The file is new: write its records.
     New(ImportWriter<'s>),
