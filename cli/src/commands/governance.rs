@@ -13,7 +13,7 @@ use em_core::report::{Block, Cell, Column, Document, Row, Section, Table};
 use em_core::{Registry, Ruleset};
 use em_governance::{
     ActionPlan, ActionProposal, Body, CommitteeDecision, ComplianceReport, ComplianceStatus,
-    GovernanceRuleset, Meeting, PlanState, Recommendation, RegionView, Roadmap,
+    GovernanceRuleset, Meeting, Recommendation, RegionView, Roadmap,
 };
 use serde::de::DeserializeOwned;
 
@@ -385,20 +385,13 @@ pub fn committee(args: &CommitteeArgs) -> Result<(), CliError> {
                 )));
             }
             let mut store = crate::commands::init::open(db)?;
-            store
-                .write(|tx| {
-                    for r in &recorded {
-                        em_store::governance::save_meeting(tx, r)?;
-                    }
-                    Ok::<_, em_store::StoreError>(())
-                })
-                .map_err(|e| {
-                    CliError::Input(format!(
-                        "{}: {e}; none of {} recorded",
-                        db.display(),
-                        meetings.display()
-                    ))
-                })?;
+            em_store::governance::record_meetings(&mut store, &recorded).map_err(|e| {
+                CliError::Input(format!(
+                    "{}: {e}; none of {} recorded",
+                    db.display(),
+                    meetings.display()
+                ))
+            })?;
             for r in &recorded {
                 say(&r.explanation);
                 for warning in &r.warnings {
@@ -606,34 +599,17 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
                 Some(path) => read(path)?,
                 None => Vec::new(),
             };
-            let decided = decide_all(&rules, &registry, &roadmap, &proposals, &decisions)?;
+            let decided = em_store::governance::decide_plans(
+                &rules,
+                &site_ids(&registry),
+                &roadmap,
+                &proposals,
+                &decisions,
+            )
+            .map_err(|e| CliError::Input(e.to_string()))?;
             let mut store = crate::commands::init::open(db)?;
-            let at = jiff::Timestamp::now();
-            store
-                .write(|tx| {
-                    for (plan, record) in &decided {
-                        let stored = em_store::governance::plans(tx, plan.year)
-                            .map_err(Refusal::from)?;
-                        if let Some(stored) = find_plan(stored, &plan.site)
-                            && stored.state == PlanState::Transmitted
-                        {
-                            return Err(Refusal(format!(
-                                "the plan of {} for {} was transmitted to the Region on {}: it cannot be decided again",
-                                plan.site,
-                                plan.year,
-                                stored
-                                    .transmitted_on
-                                    .map_or_else(String::new, |d| d.to_string())
-                            )));
-                        }
-                        em_store::governance::save_plan(tx, plan, record, at)
-                            .map_err(Refusal::from)?;
-                    }
-                    Ok(())
-                })
-                .map_err(|Refusal(e)| {
-                    CliError::Input(format!("{}: {e}; no plan recorded", db.display()))
-                })?;
+            em_store::governance::save_decided_plans(&mut store, &decided, jiff::Timestamp::now())
+                .map_err(|e| CliError::Input(format!("{}: {e}; no plan recorded", db.display())))?;
             for (plan, _) in &decided {
                 say(format_args!("{}: {}", plan.site, plan.explanation));
             }
@@ -653,23 +629,21 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
             let _span = tracing::info_span!("plan_transmit", site, year).entered();
             crate::commands::import::check_site(&registry, site)?;
             let mut store = crate::commands::init::open(db)?;
-            let at = jiff::Timestamp::now();
-            let record = store
-                .write(|tx| {
-                    let stored = em_store::governance::plans(tx, *year)
-                        .map_err(Refusal::from)?;
-                    let plan = find_plan(stored, site).ok_or_else(|| {
-                        Refusal(format!(
-                            "no plan of {site} for {year} is recorded; decide it first with `em plan decide`"
-                        ))
-                    })?;
-                    let (plan, record) =
-                        em_governance::transmit(plan, *date).map_err(|e| Refusal(e.to_string()))?;
-                    em_store::governance::save_plan(tx, &plan, &record, at)
-                        .map_err(Refusal::from)?;
-                    Ok(record)
-                })
-                .map_err(|Refusal(e)| CliError::Input(format!("{}: {e}", db.display())))?;
+            let (_plan, record) = em_store::governance::transmit_plan(
+                &mut store,
+                site,
+                *year,
+                *date,
+                jiff::Timestamp::now(),
+            )
+            .map_err(|e| match e {
+                // The library does not know the command that decides; the
+                // CLI names it.
+                em_store::governance::GovernanceError::NoPlan { .. } => {
+                    CliError::Input(format!("{}: {e} with `em plan decide`", db.display()))
+                }
+                other => CliError::Input(format!("{}: {other}", db.display())),
+            })?;
             say(&record.reason);
             Ok(())
         }
@@ -722,67 +696,6 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
             Ok(())
         }
     }
-}
-
-/// Every site's plan with its journal record, as its steering committee
-/// decides it.
-fn decide_all(
-    rules: &GovernanceRuleset,
-    registry: &Registry,
-    roadmap: &Roadmap,
-    proposals: &[ActionProposal],
-    decisions: &[CommitteeDecision],
-) -> Result<Vec<(ActionPlan, em_governance::JournalRecord)>, CliError> {
-    let ids = site_ids(registry);
-    let mut out = Vec::new();
-    for (site, result) in em_governance::arbitrate_network(rules, roadmap, &ids, proposals) {
-        let own: Vec<ActionProposal> = proposals
-            .iter()
-            .filter(|p| p.site == site)
-            .cloned()
-            .collect();
-        if own.is_empty() {
-            continue;
-        }
-        let recommendation =
-            result.map_err(|e| CliError::Input(format!("arbitration of {site}: {e}")))?;
-        let own_decisions: Vec<CommitteeDecision> = decisions
-            .iter()
-            .filter(|d| own.iter().any(|p| p.id == d.proposal))
-            .cloned()
-            .collect();
-        out.push(
-            em_governance::decide(
-                rules,
-                roadmap,
-                &own,
-                &recommendation,
-                &own_decisions,
-                Some("steering_committee"),
-            )
-            .map_err(|e| CliError::Input(format!("plan of {site}: {e}")))?,
-        );
-    }
-    if out.is_empty() {
-        return Err(CliError::Input(
-            "no proposal of a known site: no plan to decide".to_owned(),
-        ));
-    }
-    Ok(out)
-}
-
-/// Why a write of plans was given up; nothing of it is kept.
-struct Refusal(String);
-
-impl From<em_store::StoreError> for Refusal {
-    fn from(e: em_store::StoreError) -> Refusal {
-        Refusal(e.to_string())
-    }
-}
-
-/// The plan of `site` among the stored ones.
-fn find_plan(plans: Vec<ActionPlan>, site: &str) -> Option<ActionPlan> {
-    plans.into_iter().find(|p| p.site == site)
 }
 
 /// Writes the governance document beside the activity report, in the

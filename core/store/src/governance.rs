@@ -5,13 +5,196 @@
 //! the steering committee, transmitted to the Region), in the same write
 //! transaction as the journal entry that logs the transition, so a plan and
 //! its history never disagree.
+//!
+//! Above the row functions sit the writes a command or a binding makes as
+//! one whole: a file of meetings recorded all or nothing, the plans of the
+//! network decided and stored (never over a plan already transmitted), and
+//! a stored plan transmitted to the Region.
 
-use em_governance::{ActionPlan, JournalRecord, Meeting, RecordedMeeting};
+use em_governance::{
+    ActionPlan, ActionProposal, ArbitrationError, CommitteeDecision, GovernanceRuleset,
+    JournalRecord, Meeting, PlanError, PlanState, RecordedMeeting, Roadmap,
+};
 use jiff::Timestamp;
+use jiff::civil::Date;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use crate::StoreError;
 use crate::journal::{self, Entry, NewEntry};
+use crate::{Store, StoreError};
+
+/// Why plans could not be decided, stored or transmitted; nothing of the
+/// write that failed is kept.
+#[derive(Debug, thiserror::Error)]
+pub enum GovernanceError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The proposals of a site cannot be arbitrated.
+    #[error("arbitration of {site}: {source}")]
+    Arbitration {
+        /// The site.
+        site: String,
+        /// Why.
+        #[source]
+        source: ArbitrationError,
+    },
+    /// A site's plan cannot be decided, or a plan cannot be transmitted.
+    #[error("plan of {site}: {source}")]
+    Plan {
+        /// The site.
+        site: String,
+        /// Why.
+        #[source]
+        source: PlanError,
+    },
+    /// The stored plan cannot take the transition asked (its message names
+    /// the plan).
+    #[error(transparent)]
+    Transition(PlanError),
+    /// No proposal belongs to a site of the registry.
+    #[error("no proposal of a known site: no plan to decide")]
+    NoProposal,
+    /// The plan was already transmitted to the Region: deciding it again
+    /// would rewrite what the Region received.
+    #[error(
+        "the plan of {site} for {year} was transmitted to the Region on {on}: it cannot be decided again"
+    )]
+    AlreadyTransmitted {
+        /// The site.
+        site: String,
+        /// The plan's year.
+        year: i16,
+        /// The day it was transmitted, when the plan says it.
+        on: String,
+    },
+    /// No plan of the site and year is stored.
+    #[error("no plan of {site} for {year} is recorded; decide it first")]
+    NoPlan {
+        /// The site.
+        site: String,
+        /// The year.
+        year: i16,
+    },
+}
+
+/// Stores every checked meeting in one transaction: one meeting already
+/// stored and none is, because a file half recorded would leave the
+/// coordinator guessing which meetings to send again.
+pub fn record_meetings(store: &mut Store, recorded: &[RecordedMeeting]) -> Result<(), StoreError> {
+    let _span = tracing::info_span!("record_meetings", meetings = recorded.len()).entered();
+    store.write(|tx| {
+        for r in recorded {
+            save_meeting(tx, r)?;
+        }
+        Ok(())
+    })
+}
+
+/// Every site's plan with its journal record, as its steering committee
+/// decides it: the recommendation for the site's proposals, followed
+/// unless one of `decisions` says otherwise. Sites without proposals have
+/// no plan; proposals of no site of `sites` are left out.
+pub fn decide_plans(
+    rules: &GovernanceRuleset,
+    sites: &[&str],
+    roadmap: &Roadmap,
+    proposals: &[ActionProposal],
+    decisions: &[CommitteeDecision],
+) -> Result<Vec<(ActionPlan, JournalRecord)>, GovernanceError> {
+    let _span = tracing::info_span!("decide_plans", year = roadmap.year).entered();
+    let mut out = Vec::new();
+    for (site, result) in em_governance::arbitrate_network(rules, roadmap, sites, proposals) {
+        let own: Vec<ActionProposal> = proposals
+            .iter()
+            .filter(|p| p.site == site)
+            .cloned()
+            .collect();
+        if own.is_empty() {
+            continue;
+        }
+        let recommendation = result.map_err(|source| GovernanceError::Arbitration {
+            site: site.clone(),
+            source,
+        })?;
+        let own_decisions: Vec<CommitteeDecision> = decisions
+            .iter()
+            .filter(|d| own.iter().any(|p| p.id == d.proposal))
+            .cloned()
+            .collect();
+        out.push(
+            em_governance::decide(
+                rules,
+                roadmap,
+                &own,
+                &recommendation,
+                &own_decisions,
+                Some("steering_committee"),
+            )
+            .map_err(|source| GovernanceError::Plan { site, source })?,
+        );
+    }
+    if out.is_empty() {
+        return Err(GovernanceError::NoProposal);
+    }
+    Ok(out)
+}
+
+/// Stores decided plans with their journal records, at `at`, all or
+/// nothing. A plan already transmitted to the Region is refused (naming
+/// its site, year and day), and then no plan of `decided` is stored.
+pub fn save_decided_plans(
+    store: &mut Store,
+    decided: &[(ActionPlan, JournalRecord)],
+    at: Timestamp,
+) -> Result<Vec<Entry>, GovernanceError> {
+    let _span = tracing::info_span!("save_decided_plans", plans = decided.len()).entered();
+    store.write(|tx| {
+        let mut entries = Vec::with_capacity(decided.len());
+        for (plan, record) in decided {
+            if let Some(stored) = plan_of(tx, &plan.site, plan.year)?
+                && stored.state == PlanState::Transmitted
+            {
+                return Err(GovernanceError::AlreadyTransmitted {
+                    site: plan.site.clone(),
+                    year: plan.year,
+                    on: stored
+                        .transmitted_on
+                        .map_or_else(String::new, |d| d.to_string()),
+                });
+            }
+            entries.push(save_plan(tx, plan, record, at)?);
+        }
+        Ok(entries)
+    })
+}
+
+/// Transmits the stored plan of `site` for `year` to the Region on `day`:
+/// the plan in its new state is stored with the journal record of the
+/// transition (appended at `at`), which is returned with it.
+pub fn transmit_plan(
+    store: &mut Store,
+    site: &str,
+    year: i16,
+    day: Date,
+    at: Timestamp,
+) -> Result<(ActionPlan, JournalRecord), GovernanceError> {
+    let _span = tracing::info_span!("transmit_plan", site, year).entered();
+    store.write(|tx| {
+        let plan = plan_of(tx, site, year)?.ok_or_else(|| GovernanceError::NoPlan {
+            site: site.to_owned(),
+            year,
+        })?;
+        let (plan, record) =
+            em_governance::transmit(plan, day).map_err(GovernanceError::Transition)?;
+        save_plan(tx, &plan, &record, at)?;
+        Ok((plan, record))
+    })
+}
+
+/// The stored plan of `site` for `year`, if any.
+pub fn plan_of(conn: &Connection, site: &str, year: i16) -> Result<Option<ActionPlan>, StoreError> {
+    Ok(plans(conn, year)?.into_iter().find(|p| p.site == site))
+}
 
 /// Stores a recorded meeting; a meeting with the same id is refused.
 pub fn save_meeting(tx: &Transaction<'_>, recorded: &RecordedMeeting) -> Result<(), StoreError> {
@@ -165,8 +348,7 @@ mod tests {
         assert!(err.to_string().contains("already stored"), "{err}");
 
         let roadmap = from_json("roadmap-2010.json", ROADMAP).unwrap();
-        let all: Vec<em_governance::ActionProposal> =
-            from_json("proposals-2010.json", PROPOSALS).unwrap();
+        let all: Vec<ActionProposal> = from_json("proposals-2010.json", PROPOSALS).unwrap();
         let own: Vec<_> = all.into_iter().filter(|p| p.site == "sedan").collect();
         let rec = arbitrate(&rules, &roadmap, "sedan", &own).unwrap();
         let (plan, arbitrated) = decide(&rules, &roadmap, &own, &rec, &[], None).unwrap();
@@ -184,6 +366,92 @@ mod tests {
         let actions: Vec<&str> = history.iter().map(|e| e.action.as_str()).collect();
         assert_eq!(actions, vec!["arbitrate", "transmit"]);
         journal::verify(store.connection()).unwrap();
+    }
+
+    fn decided_2010(rules: &GovernanceRuleset) -> Vec<(ActionPlan, JournalRecord)> {
+        let registry = Registry::champagne_ardenne();
+        let sites: Vec<&str> = registry.sites.iter().map(|s| s.id.as_str()).collect();
+        let roadmap = from_json("roadmap-2010.json", ROADMAP).unwrap();
+        let proposals: Vec<ActionProposal> = from_json("proposals-2010.json", PROPOSALS).unwrap();
+        decide_plans(rules, &sites, &roadmap, &proposals, &[]).unwrap()
+    }
+
+    #[test]
+    fn a_meetings_file_with_one_already_stored_records_none_of_it() {
+        let rules = GovernanceRuleset::champagne_ardenne();
+        let registry = Registry::champagne_ardenne();
+        let sites: Vec<&str> = registry.sites.iter().map(|s| s.id.as_str()).collect();
+        let meetings: Vec<Meeting> = from_json("meetings-2009.json", MEETINGS).unwrap();
+        let recorded: Vec<RecordedMeeting> = meetings
+            .iter()
+            .map(|m| record(&rules, &sites, m.clone()).unwrap())
+            .collect();
+        let mut store = Store::open_in_memory().unwrap();
+        record_meetings(&mut store, &recorded[..1]).unwrap();
+        // The second file holds the first meeting again, after new ones:
+        // the new ones must not stay behind.
+        let mut again = recorded[1..].to_vec();
+        again.push(recorded[0].clone());
+        let err = record_meetings(&mut store, &again).unwrap_err();
+        assert!(err.to_string().contains("already stored"), "{err}");
+        assert_eq!(meetings_of(&store, None), vec![meetings[0].clone()]);
+        record_meetings(&mut store, &recorded[1..]).unwrap();
+        assert_eq!(meetings_of(&store, Some(2009)).len(), meetings.len());
+    }
+
+    #[test]
+    fn a_transmitted_plan_cannot_be_decided_again_and_nothing_is_stored() {
+        let rules = GovernanceRuleset::champagne_ardenne();
+        let decided = decided_2010(&rules);
+        assert!(decided.len() > 1, "the example decides several sites");
+        let site = decided[0].0.site.clone();
+        let mut store = Store::open_in_memory().unwrap();
+        let at = Timestamp::UNIX_EPOCH;
+        let entries = save_decided_plans(&mut store, &decided, at).unwrap();
+        assert_eq!(entries.len(), decided.len());
+        let day = jiff::civil::date(2009, 12, 15);
+        let (plan, record) = transmit_plan(&mut store, &site, 2010, day, at).unwrap();
+        assert_eq!(plan.state, PlanState::Transmitted);
+        assert_eq!(record.action, "transmit");
+        assert_eq!(
+            plan_of(store.connection(), &site, 2010).unwrap(),
+            Some(plan.clone())
+        );
+
+        let journal_before = journal::verify(store.connection()).unwrap();
+        let err = save_decided_plans(&mut store, &decided, at).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            matches!(err, GovernanceError::AlreadyTransmitted { .. })
+                && text.contains(&site)
+                && text.contains("2010")
+                && text.contains("2009-12-15"),
+            "{text}"
+        );
+        // No plan of the refused write went in, not even the ones before
+        // the transmitted plan.
+        assert_eq!(journal::verify(store.connection()).unwrap(), journal_before);
+        assert_eq!(
+            plan_of(store.connection(), &site, 2010).unwrap(),
+            Some(plan)
+        );
+
+        let err = transmit_plan(&mut store, &site, 2010, day, at).unwrap_err();
+        assert!(matches!(err, GovernanceError::Transition(_)), "{err}");
+        let err = transmit_plan(&mut store, &site, 2011, day, at).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("no plan of {site} for 2011 is recorded; decide it first")
+        );
+    }
+
+    #[test]
+    fn proposals_of_no_known_site_decide_no_plan() {
+        let rules = GovernanceRuleset::champagne_ardenne();
+        let roadmap = from_json("roadmap-2010.json", ROADMAP).unwrap();
+        let proposals: Vec<ActionProposal> = from_json("proposals-2010.json", PROPOSALS).unwrap();
+        let err = decide_plans(&rules, &["nowhere"], &roadmap, &proposals, &[]).unwrap_err();
+        assert!(matches!(err, GovernanceError::NoProposal), "{err}");
     }
 
     fn meetings_of(store: &Store, year: Option<i16>) -> Vec<Meeting> {
