@@ -4,6 +4,11 @@
 //!
 //! Inputs (meetings, roadmaps, proposals, decisions, plans) come as JSON
 //! text in the shapes of `examples/governance/`; results go out as JSON.
+//!
+//! [`Governance`] works in memory; the methods it adds to [`Network`] keep
+//! meetings and plans in the network database (with the plans' transitions
+//! in its hash-chained journal), through the same store functions as
+//! `em committee record` and `em plan decide|transmit|show`.
 
 use std::sync::Arc;
 
@@ -16,6 +21,7 @@ use serde::Serialize;
 use crate::convert;
 use crate::error::{EmError, Problem};
 use crate::json;
+use crate::network::Network;
 use crate::registry::Registry;
 use crate::ruleset::Ruleset;
 
@@ -30,6 +36,22 @@ fn input_problems(what: &str, problems: &[InputProblem]) -> Vec<Problem> {
             file: Some(what.to_owned()),
             path: Some(p.path.clone()),
             ..Problem::reason(p.reason.clone())
+        })
+        .collect()
+}
+
+/// The problems of a refused meeting, one per breach: `line` is the
+/// meeting's number in its list (from 1), `field` the meeting's field,
+/// `path` the rule.
+fn breach_problems(line: Option<u64>, refused: &em_governance::MeetingRefused) -> Vec<Problem> {
+    refused
+        .breaches
+        .iter()
+        .map(|b| Problem {
+            line,
+            path: Some(b.rule.clone()),
+            field: Some(b.field.clone()),
+            ..Problem::reason(format!("meeting {}: {}", refused.meeting, b.reason))
         })
         .collect()
 }
@@ -288,4 +310,232 @@ impl Governance {
             other => governance_error(other.to_string(), vec![Problem::reason(other.to_string())]),
         })
     }
+}
+
+/// One transition of a stored plan, as its journal recorded it.
+#[derive(Serialize)]
+struct PlanHistoryEntry {
+    seq: u64,
+    role: String,
+    actor: String,
+    at: jiff::Timestamp,
+    action: String,
+    reason: String,
+    payload: serde_json::Value,
+    hash: String,
+}
+
+/// A stored plan and every transition of it.
+#[derive(Serialize)]
+struct StoredPlan {
+    plan: ActionPlan,
+    history: Vec<PlanHistoryEntry>,
+}
+
+fn stored_error(e: em_store::governance::GovernanceError) -> EmError {
+    use em_store::governance::GovernanceError as E;
+    match e {
+        E::Store(e) => e.into(),
+        E::Arbitration { site, source } => {
+            let mut error = arbitration_error(source);
+            if let EmError::Governance { message, .. } = &mut error {
+                *message = format!("arbitration of {site}: {message}");
+            }
+            error
+        }
+        E::Plan { site, source } => {
+            let mut error = plan_error(source);
+            if let EmError::Governance { message, .. } = &mut error {
+                *message = format!("plan of {site}: {message}");
+            }
+            error
+        }
+        E::Transition(source) => plan_error(source),
+        other @ (E::NoProposal | E::AlreadyTransmitted { .. }) => {
+            governance_error(other.to_string(), vec![Problem::reason(other.to_string())])
+        }
+        other @ E::NoPlan { .. } => EmError::not_found("plan", other.to_string()),
+    }
+}
+
+impl Network {
+    fn governance_rules(&self) -> Result<GovernanceRuleset, EmError> {
+        Ok(GovernanceRuleset::from_ruleset(self.ruleset.core())?)
+    }
+
+    fn site_ids(&self) -> Vec<&str> {
+        self.registry
+            .core()
+            .sites
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect()
+    }
+}
+
+#[uniffi::export]
+impl Network {
+    /// Checks every meeting of `meetings_json` (a JSON array) against its
+    /// body's rules and stores them all, or none: one meeting refused and
+    /// the error lists every breach of every refused meeting (`line` is the
+    /// meeting's number in the list); a meeting already stored refuses the
+    /// whole list too. Returns the recorded meetings (with their warnings
+    /// and explanations) as JSON.
+    pub fn record_meetings(&self, meetings_json: String) -> Result<String, EmError> {
+        let _span = tracing::info_span!("binding.record_meetings").entered();
+        let rules = self.governance_rules()?;
+        let meetings: Vec<Meeting> = json::parse("meetings", &meetings_json)?;
+        let ids = self.site_ids();
+        let mut recorded = Vec::with_capacity(meetings.len());
+        let mut problems = Vec::new();
+        let mut refused = 0;
+        for (index, meeting) in meetings.into_iter().enumerate() {
+            match em_governance::record(&rules, &ids, meeting) {
+                Ok(r) => recorded.push(r),
+                Err(refusal) => {
+                    refused += 1;
+                    problems.extend(breach_problems(Some(index as u64 + 1), &refusal));
+                }
+            }
+        }
+        if refused > 0 {
+            return Err(governance_error(
+                format!("{refused} meeting(s) refused; none recorded"),
+                problems,
+            ));
+        }
+        em_store::governance::record_meetings(&mut self.store(), &recorded)?;
+        tracing::info!(meetings = recorded.len(), "meetings recorded");
+        json::write(&recorded)
+    }
+
+    /// The stored meetings held in `year`, by date, as a JSON array.
+    pub fn meetings(&self, year: i32) -> Result<String, EmError> {
+        let year = convert::year("year", year)?;
+        let store = self.store();
+        json::write(&stored_meetings(&store, year)?)
+    }
+
+    /// The compliance table of `year` for the stored meetings, as JSON (as
+    /// `em committee compliance --db`).
+    pub fn meeting_compliance(&self, year: i32) -> Result<String, EmError> {
+        let _span = tracing::info_span!("binding.meeting_compliance", year).entered();
+        let year = convert::year("year", year)?;
+        let rules = self.governance_rules()?;
+        let ids = self.site_ids();
+        let stored = stored_meetings(&self.store(), year)?;
+        // The stored meetings passed the rules when they were recorded; a
+        // ruleset changed since may refuse some, which then count as not
+        // held, as the CLI counts them.
+        let accepted: Vec<Meeting> = stored
+            .into_iter()
+            .filter_map(|m| em_governance::record(&rules, &ids, m).ok())
+            .map(|r| r.meeting)
+            .collect();
+        json::write(&em_governance::compliance(&rules, &ids, &accepted, year))
+    }
+
+    /// Every site's plan of the roadmap's year, as its steering committee
+    /// decides it (the recommendation, unless `decisions_json` says
+    /// otherwise), stored with its journal record, all or nothing: a plan
+    /// already transmitted to the Region is refused, naming its site, year
+    /// and day. Returns `[{plan, journal_record}]` as JSON.
+    pub fn decide_plans(
+        &self,
+        roadmap_json: String,
+        proposals_json: String,
+        decisions_json: Option<String>,
+    ) -> Result<String, EmError> {
+        let _span = tracing::info_span!("binding.decide_plans").entered();
+        let rules = self.governance_rules()?;
+        let roadmap: Roadmap = json::parse("roadmap", &roadmap_json)?;
+        let proposals: Vec<ActionProposal> = json::parse("proposals", &proposals_json)?;
+        let decisions: Vec<CommitteeDecision> = match decisions_json {
+            Some(text) => json::parse("decisions", &text)?,
+            None => Vec::new(),
+        };
+        let decided = em_store::governance::decide_plans(
+            &rules,
+            &self.site_ids(),
+            &roadmap,
+            &proposals,
+            &decisions,
+        )
+        .map_err(stored_error)?;
+        em_store::governance::save_decided_plans(
+            &mut self.store(),
+            &decided,
+            jiff::Timestamp::now(),
+        )
+        .map_err(stored_error)?;
+        let steps: Vec<PlanStep> = decided
+            .into_iter()
+            .map(|(plan, journal_record)| PlanStep {
+                plan,
+                journal_record,
+            })
+            .collect();
+        json::write(&steps)
+    }
+
+    /// Transmits the stored plan of `site` for `year` to the Region on
+    /// `day`, and stores it with the transition in the journal. Returns
+    /// `{plan, journal_record}` as JSON.
+    pub fn transmit_plan(&self, site: String, year: i32, day: String) -> Result<String, EmError> {
+        let _span = tracing::info_span!("binding.transmit_plan", year).entered();
+        let year = convert::year("year", year)?;
+        let day = convert::date("day", &day)?;
+        if self.registry.core().site(&site).is_none() {
+            return Err(EmError::not_found(
+                "site",
+                format!("no site `{site}` in the registry"),
+            ));
+        }
+        let (plan, journal_record) = em_store::governance::transmit_plan(
+            &mut self.store(),
+            &site,
+            year,
+            day,
+            jiff::Timestamp::now(),
+        )
+        .map_err(stored_error)?;
+        json::write(&PlanStep {
+            plan,
+            journal_record,
+        })
+    }
+
+    /// The stored plans of `year`, by site, each with its journal history
+    /// (`[{plan, history}]`, as `em plan show`), as JSON.
+    pub fn plans(&self, year: i32) -> Result<String, EmError> {
+        let year = convert::year("year", year)?;
+        let store = self.store();
+        let conn = store.connection();
+        let mut out = Vec::new();
+        for plan in em_store::governance::plans(conn, year)? {
+            let history = em_store::journal::entries(conn, &plan.subject())
+                .map_err(|e| governance_error(e.to_string(), vec![Problem::reason(e.to_string())]))?
+                .into_iter()
+                .map(|e| PlanHistoryEntry {
+                    seq: e.seq,
+                    role: e.role,
+                    actor: e.actor,
+                    at: e.at,
+                    action: e.action,
+                    reason: e.reason,
+                    payload: e.payload,
+                    hash: e.hash,
+                })
+                .collect();
+            out.push(StoredPlan { plan, history });
+        }
+        json::write(&out)
+    }
+}
+
+fn stored_meetings(store: &em_store::Store, year: i16) -> Result<Vec<Meeting>, EmError> {
+    Ok(em_store::governance::meetings(
+        store.connection(),
+        Some(year),
+    )?)
 }

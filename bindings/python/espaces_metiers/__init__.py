@@ -35,7 +35,7 @@ from ._errors import (
     TerritoryError,
 )
 from ._demo import DemoFile, demo_network, write_demo_files
-from ._governance import Governance
+from ._governance import Governance, NetworkGovernance
 from ._labelling import Applications, Labelling
 from ._network import (
     FORMATS,
@@ -75,6 +75,7 @@ __all__ = [
     "ActivityReport",
     "Applications",
     "Governance",
+    "NetworkGovernance",
     "Labelling",
     "Counts",
     "FileImport",

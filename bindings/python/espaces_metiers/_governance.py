@@ -143,3 +143,91 @@ class Governance:
         except _n.EmError as e:
             raise_from_native(e)
         return data
+
+
+class NetworkGovernance:
+    """The meetings and action plans kept in a network database, each
+    plan's transitions (arbitrated, transmitted) in its hash-chained
+    journal: what ``em committee record``, ``em committee compliance --db``
+    and ``em plan decide|transmit|show`` do, from Python.
+
+    >>> gov = Network.open("network.db").governance     # doctest: +SKIP
+    >>> gov.record_meetings(meetings)                    # doctest: +SKIP
+    """
+
+    __slots__ = ("_native",)
+
+    def __init__(self, network_native: _n.Network) -> None:
+        self._native = network_native
+
+    def record_meetings(self, meetings: Sequence[Mapping[str, Any]]) -> List[Json]:
+        """Checks every meeting against its body's rules and stores them all,
+        or none: a refused meeting raises :class:`GovernanceError` listing
+        every breach of every refused meeting (``line`` is the meeting's
+        number in the list, ``field`` its field, ``path`` the rule); a
+        meeting already stored raises :class:`StoreError`. Returns the
+        recorded meetings with their ``warnings`` and ``explanation``."""
+        try:
+            rows: List[Json] = json.loads(self._native.record_meetings(_dumps(list(meetings))))
+        except _n.EmError as e:
+            raise_from_native(e)
+        return rows
+
+    def meetings(self, year: int) -> List[Json]:
+        """The stored meetings held in ``year``, by date."""
+        try:
+            rows: List[Json] = json.loads(self._native.meetings(year))
+        except _n.EmError as e:
+            raise_from_native(e)
+        return rows
+
+    def compliance(self, year: int) -> Json:
+        """The compliance table of ``year`` for the stored meetings: one line
+        per required meeting of each body and site, with its ``status``."""
+        try:
+            data: Json = json.loads(self._native.meeting_compliance(year))
+        except _n.EmError as e:
+            raise_from_native(e)
+        return data
+
+    def decide_plans(
+        self,
+        roadmap: Mapping[str, Any],
+        proposals: Sequence[Mapping[str, Any]],
+        decisions: Sequence[Mapping[str, Any]] = (),
+    ) -> List[Json]:
+        """Every site's plan of the roadmap's year as its steering committee
+        decides it (the recommendation unless a decision says otherwise),
+        stored with its journal record, all or nothing. A plan already
+        transmitted to the Region raises :class:`GovernanceError` naming its
+        site, year and day, and then no plan is stored. Returns rows
+        ``{plan, journal_record}``."""
+        try:
+            rows: List[Json] = json.loads(
+                self._native.decide_plans(
+                    _dumps(roadmap), _dumps(list(proposals)), _dumps(list(decisions))
+                )
+            )
+        except _n.EmError as e:
+            raise_from_native(e)
+        return rows
+
+    def transmit_plan(self, site: str, year: int, day: DateLike) -> Json:
+        """Transmits the stored plan of ``site`` for ``year`` to the Region on
+        ``day``: ``{plan, journal_record}``. No stored plan raises
+        :class:`NotFoundError`."""
+        try:
+            data: Json = json.loads(self._native.transmit_plan(site, year, iso(day)))
+        except _n.EmError as e:
+            raise_from_native(e)
+        return data
+
+    def plans(self, year: int) -> List[Json]:
+        """The stored plans of ``year`` by site: rows ``{plan, history}``, the
+        history being the plan's journal entries (``seq``, ``role``,
+        ``actor``, ``at``, ``action``, ``reason``, ``payload``, ``hash``)."""
+        try:
+            rows: List[Json] = json.loads(self._native.plans(year))
+        except _n.EmError as e:
+            raise_from_native(e)
+        return rows

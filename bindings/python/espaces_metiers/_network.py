@@ -13,6 +13,7 @@ from ._errors import ArgumentError, Problem, raise_from_native
 from ._rules import PathLike, Registry, Ruleset
 
 if TYPE_CHECKING:
+    from ._governance import NetworkGovernance
     from ._labelling import Applications
     from ._plugins import PluginHost
 
@@ -348,6 +349,13 @@ class Network:
         from ._labelling import Applications
 
         return Applications(self._native)
+
+    @property
+    def governance(self) -> "NetworkGovernance":
+        """The meetings and action plans kept in the network."""
+        from ._governance import NetworkGovernance
+
+        return NetworkGovernance(self._native)
 
     def __repr__(self) -> str:
         return f"Network({self.path!r})"

@@ -95,3 +95,104 @@ def test_invalid_proposals_are_a_governance_error_naming_each_path(samples: Dict
     with pytest.raises(em.GovernanceError) as caught:
         em.Governance().arbitrate(samples["roadmap-2010"], "reims", proposals)
     assert caught.value.path is not None
+
+
+# Meetings and plans kept in a network database, through a fresh file that
+# is closed and opened again, as a coordinator's script would.
+
+
+def _ids(meetings: List[Dict[str, Any]]) -> List[str]:
+    return [m["id"] for m in meetings]
+
+
+def test_recorded_meetings_come_back_after_the_database_is_reopened(
+    samples: Dict[str, Any], tmp_path: pathlib.Path
+) -> None:
+    path = tmp_path / "network.db"
+    meetings = samples["meetings-2009"]
+    recorded = em.Network.open(path).governance.record_meetings(meetings)
+    assert _ids([r["meeting"] for r in recorded]) == _ids(meetings)
+    assert all(r["explanation"] for r in recorded)
+
+    reopened = em.Network.open(path).governance
+    stored = reopened.meetings(2009)
+    assert sorted(_ids(stored)) == sorted(_ids(meetings))
+    assert [m["date"] for m in stored] == sorted(m["date"] for m in meetings)
+    assert reopened.meetings(2010) == []
+
+    # The table from the stored meetings says what the same meetings given
+    # in memory say.
+    def statuses(report: Dict[str, Any]) -> List[Any]:
+        return sorted(
+            (line["requirement"], line["site"] or "", line["status"]) for line in report["lines"]
+        )
+
+    from_store = reopened.compliance(2009)
+    assert statuses(from_store) == statuses(em.Governance().compliance(meetings, 2009))
+    assert any(line["status"] == "held" for line in from_store["lines"])
+
+    # The same file twice is refused as a whole, and nothing is doubled.
+    with pytest.raises(em.StoreError) as caught:
+        reopened.record_meetings(meetings)
+    assert "already stored" in str(caught.value)
+    assert len(reopened.meetings(2009)) == len(meetings)
+
+
+def test_a_meetings_file_with_a_refused_meeting_stores_nothing(
+    samples: Dict[str, Any], tmp_path: pathlib.Path
+) -> None:
+    path = tmp_path / "network.db"
+    good, second = samples["meetings-2009"][0], samples["meetings-2009"][1]
+    bad = dict(second, attendees={})
+    with pytest.raises(em.GovernanceError) as caught:
+        em.Network.open(path).governance.record_meetings([good, bad])
+    problems = caught.value.problems
+    assert problems, "every breach is listed"
+    assert {p.line for p in problems} == {2}
+    assert "attendees" in {p.field for p in problems}
+    assert all(p.path and p.reason for p in problems)
+    assert "none recorded" in str(caught.value)
+    assert em.Network.open(path).governance.meetings(2009) == []
+
+
+def test_plans_are_decided_transmitted_and_never_decided_again(
+    samples: Dict[str, Any], tmp_path: pathlib.Path
+) -> None:
+    path = tmp_path / "network.db"
+    roadmap, proposals = samples["roadmap-2010"], samples["proposals-2010"]
+    decided = em.Network.open(path).governance.decide_plans(roadmap, proposals)
+    sites = sorted({p["site"] for p in proposals})
+    assert sorted(d["plan"]["site"] for d in decided) == sites
+    assert {d["journal_record"]["action"] for d in decided} == {"arbitrate"}
+
+    governance = em.Network.open(path).governance
+    step = governance.transmit_plan("sedan", 2010, "2009-12-15")
+    assert step["plan"]["state"] == "transmitted"
+    assert step["journal_record"]["action"] == "transmit"
+
+    with pytest.raises(em.GovernanceError) as caught:
+        governance.decide_plans(roadmap, proposals)
+    message = str(caught.value)
+    assert "sedan" in message and "2010" in message and "2009-12-15" in message
+
+    stored = {row["plan"]["site"]: row for row in em.Network.open(path).governance.plans(2010)}
+    assert sorted(stored) == sites
+    sedan = stored["sedan"]
+    assert sedan["plan"] == step["plan"]
+    assert [entry["action"] for entry in sedan["history"]] == ["arbitrate", "transmit"]
+    seqs = [entry["seq"] for entry in sedan["history"]]
+    assert seqs == sorted(seqs)
+    # The refused decision added nothing: every other plan has its one entry.
+    assert all(
+        [entry["action"] for entry in row["history"]] == ["arbitrate"]
+        for site, row in stored.items()
+        if site != "sedan"
+    )
+    assert em.Network.open(path).applications.verify_journal() == len(sites) + 1
+
+
+def test_transmitting_a_plan_never_decided_is_not_found(tmp_path: pathlib.Path) -> None:
+    governance = em.Network.open(tmp_path / "network.db").governance
+    with pytest.raises(em.NotFoundError):
+        governance.transmit_plan("sedan", 2010, "2009-12-15")
+    assert governance.plans(2010) == []
