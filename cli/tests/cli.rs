@@ -4,25 +4,12 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use em_store::Store;
 
-fn em(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_em"))
-        .args(args)
-        .env_remove("EM_LOG")
-        .output()
-        .expect("the em binary runs")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
+mod common;
+use common::{em, s, text};
 
 fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -38,10 +25,6 @@ fn samples(name: &str) -> PathBuf {
 
 fn counts(db: &Path) -> em_store::Counts {
     Store::open(db).unwrap().counts().unwrap()
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().unwrap()
 }
 
 #[test]

@@ -6,25 +6,12 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use em_store::Store;
 
-fn em(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_em"))
-        .args(args)
-        .env_remove("EM_LOG")
-        .output()
-        .expect("the em binary runs")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
+mod common;
+use common::{em, s, text};
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
@@ -38,10 +25,6 @@ fn samples(name: &str) -> PathBuf {
 
 fn shipped_ruleset() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../rulesets/champagne-ardenne")
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().unwrap()
 }
 
 /// Visits stored per site, in site order.

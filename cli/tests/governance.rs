@@ -6,34 +6,16 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use em_store::Store;
 
-fn em(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_em"))
-        .args(args)
-        .env_remove("EM_LOG")
-        .output()
-        .expect("the em binary runs")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
+mod common;
+use common::{em, s, text};
 
 fn governance(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../examples/governance")
         .join(name)
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().unwrap()
 }
 
 /// A fresh, empty network database.

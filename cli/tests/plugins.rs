@@ -5,10 +5,13 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::OnceLock;
 
 use sha2::{Digest, Sha256};
+
+mod common;
+use common::{em, s, text};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -53,26 +56,6 @@ fn install(dir: &Path, plugins: &[(&str, &str, &str, &[&str])]) -> PathBuf {
     let path = dir.join("plugins.toml");
     fs::write(&path, manifest).unwrap();
     path
-}
-
-fn em(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_em"))
-        .args(args)
-        .env_remove("EM_LOG")
-        .output()
-        .expect("the em binary runs")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().unwrap()
 }
 
 #[test]
