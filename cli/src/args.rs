@@ -267,7 +267,8 @@ pub struct ImportArgs {
     pub mapping: Option<PathBuf>,
 
     /// A plugin manifest: the rules plugins the file's site enables check
-    /// its visits too.
+    /// its visits too. A file whose site enables a rules plugin that cannot
+    /// be loaded is refused (nothing stored); files of other sites go on.
     #[arg(long)]
     pub plugins: Option<PathBuf>,
 }
@@ -321,7 +322,10 @@ pub struct ReportArgs {
     pub proposals: Option<PathBuf>,
 
     /// A plugin manifest: each site's report plugins add their section to
-    /// the site's part of the report.
+    /// the site's part of the report. A plugin that fails (to load or to
+    /// run) is named and the rest of the report is written complete; the
+    /// command then ends with how many plugins were left out and exits with
+    /// code 3.
     #[arg(long)]
     pub plugins: Option<PathBuf>,
 }

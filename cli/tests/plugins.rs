@@ -1,7 +1,8 @@
 //! The sites' plugins through the `em` command: the example plugins are
 //! built for `wasm32-wasip2`, installed with a manifest, and run by
-//! `em import` (rules) and `em report` (report sections) — a failing plugin
-//! is named and the rest of the work is complete.
+//! `em import` (rules) and `em report` (report sections) — a failing report
+//! plugin is named and the rest of the report is complete; a rules plugin
+//! that cannot load refuses the files of its sites.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -87,11 +88,12 @@ fn report_plugins_add_their_section_and_a_failing_one_leaves_the_rest_complete()
         "--plugins",
         s(&manifest),
     ]);
-    assert!(run.status.success(), "{}", text(&run));
-    assert!(
-        text(&run).contains("hostile-trap"),
-        "the failing plugin is named"
-    );
+    // The report is written whole, and the command says at its end that a
+    // plugin was left out, with exit code 3.
+    let said = text(&run);
+    assert_eq!(run.status.code(), Some(3), "{said}");
+    assert!(said.contains("hostile-trap"), "the failing plugin is named");
+    assert!(said.contains("1 plugin(s) were left out"), "{said}");
     let page = fs::read_to_string(out.join("index.html")).unwrap();
     assert!(
         page.contains("moins de 26 ans"),
@@ -148,6 +150,98 @@ fn a_rules_plugin_refuses_a_file_at_import_naming_line_and_column() {
 }
 
 #[test]
+fn a_rules_plugin_that_cannot_load_refuses_its_sites_files_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = install(
+        dir.path(),
+        &[("local-rule", "rules", "local_rule", &["epernay"])],
+    );
+    let manifest_text = fs::read_to_string(&good).unwrap();
+    let bad = dir.path().join("rules_bad.toml");
+    let hash = manifest_text
+        .lines()
+        .find_map(|l| l.strip_prefix("sha256 = \""))
+        .unwrap()
+        .trim_end_matches('"');
+    fs::write(&bad, manifest_text.replace(hash, &"0".repeat(64))).unwrap();
+    let epernay = dir.path().join("ep.csv");
+    fs::write(
+        &epernay,
+        "Date;Mode de contact;Niveau de formation;Première visite;Comment a-t-il connu l'Espace métiers;Thèmes\n\
+         06/01/2009;Sur place;;Non;;Formation\n",
+    )
+    .unwrap();
+    let reims = repo().join("examples/data/samples/visits-reims-2009.csv");
+    let db = dir.path().join("e2.db");
+    let run = em(&[
+        "import",
+        s(&db),
+        "--site",
+        "epernay",
+        s(&epernay),
+        "--site",
+        "reims",
+        s(&reims),
+        "--kind",
+        "visit",
+        "--plugins",
+        s(&bad),
+    ]);
+    let said = text(&run);
+    assert_eq!(run.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("ep.csv: refused, nothing stored: rules plugin `local-rule` enabled for epernay could not be loaded"),
+        "{said}"
+    );
+    assert!(said.contains("visits-reims-2009.csv: imported"), "{said}");
+    // The failure is printed once, not also as a log line.
+    assert_eq!(said.matches("plugin left out").count(), 1, "{said}");
+    assert!(!said.contains("WARN"), "{said}");
+    // Nothing of the refused file was stored: with the right manifest the
+    // plugin now checks it and refuses its row.
+    let run = em(&[
+        "import",
+        s(&db),
+        s(&epernay),
+        "--site",
+        "epernay",
+        "--kind",
+        "visit",
+        "--plugins",
+        s(&good),
+    ]);
+    let said = text(&run);
+    assert_eq!(run.status.code(), Some(1), "{said}");
+    assert!(said.contains("ep.csv, line 2, column C"), "{said}");
+    assert!(!said.contains("already imported"), "{said}");
+}
+
+#[test]
+fn plugins_check_refuses_a_site_not_in_the_registry_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = install(
+        dir.path(),
+        &[(
+            "youth-report",
+            "report",
+            "youth_report",
+            &["reims", "atlantis"],
+        )],
+    );
+    let run = em(&["plugins", "check", s(&manifest)]);
+    let said = text(&run);
+    assert_ne!(run.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("plugins.toml:6:") && said.contains("plugin[0].sites[1]"),
+        "{said}"
+    );
+    assert!(
+        said.contains("`atlantis` is not a site of the registry"),
+        "{said}"
+    );
+}
+
+#[test]
 fn plugins_check_exits_non_zero_when_a_plugin_fails_its_check() {
     let dir = tempfile::tempdir().unwrap();
     let good = install(
@@ -180,6 +274,7 @@ fn plugins_check_exits_non_zero_when_a_plugin_fails_its_check() {
         "{said}"
     );
     assert!(said.contains("1 plugin(s) failed their check"), "{said}");
+    assert_eq!(said.matches("plugin left out").count(), 1, "{said}");
     // Listing is not checking: the same manifest lists what loaded.
     let run = em(&["plugins", "list", s(&mixed)]);
     assert!(run.status.success(), "{}", text(&run));

@@ -13,11 +13,10 @@ use std::path::{Path, PathBuf};
 use em_core::statistics::RecordKind;
 use em_core::{Registry, Ruleset};
 use em_import::{ImportError, ImportOptions, ImportReport, Importer, Mapping, Outcome};
-use em_plugin_host::PluginHost;
 use em_store::Store;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::commands::plugins::PluginCheck;
+use crate::commands::plugins::{PluginCheck, SitePlugins};
 
 use crate::args::{ImportArgs, KindArg};
 use crate::error::CliError;
@@ -111,10 +110,20 @@ pub fn import_files(
     store: &mut Store,
     importer: &Importer<'_>,
     files: &[FileToImport],
-    plugins: Option<&PluginHost>,
+    plugins: Option<&SitePlugins>,
 ) -> Result<Summary, CliError> {
     let mut summary = Summary::default();
     for file in files {
+        if let Some(why) = plugins.and_then(|p| rules_left_out(p, file)) {
+            summary.refused += 1;
+            eprintln!("{why}");
+            crate::output::say(format_args!(
+                "{}: refused — {}; a rules plugin of its site could not be loaded; nothing of this file was stored",
+                file.path.display(),
+                rows(0, 0, 0)
+            ));
+            continue;
+        }
         match import_one(store, importer, file, plugins) {
             Ok(report) => account(&report, &file.path, &mut summary),
             Err(ImportError::Store(e)) => {
@@ -156,11 +165,40 @@ pub fn import_files(
     Ok(summary)
 }
 
+/// Why `file` cannot be imported when a rules plugin enabled for its site
+/// failed to load: its rows would be stored without the site's own rules,
+/// and a later import with the plugin fixed would find the file already
+/// imported and never check them.
+fn rules_left_out(plugins: &SitePlugins, file: &FileToImport) -> Option<String> {
+    let left_out = plugins.rules_left_out(file.site.as_deref());
+    if left_out.is_empty() {
+        return None;
+    }
+    let whose = match &file.site {
+        Some(site) => format!("enabled for {site}"),
+        None => "of a site its rows may name (the file has no --site)".to_owned(),
+    };
+    let reasons: Vec<String> = left_out
+        .iter()
+        .map(|(entry, e)| {
+            format!(
+                "rules plugin `{}` {whose} could not be loaded: {e}",
+                entry.name
+            )
+        })
+        .collect();
+    Some(format!(
+        "{}: refused, nothing stored: {}",
+        file.path.display(),
+        reasons.join("; ")
+    ))
+}
+
 fn import_one(
     store: &mut Store,
     importer: &Importer<'_>,
     file: &FileToImport,
-    plugins: Option<&PluginHost>,
+    plugins: Option<&SitePlugins>,
 ) -> Result<ImportReport, ImportError> {
     let size = std::fs::metadata(&file.path)
         .map_err(|source| ImportError::Io {
@@ -176,7 +214,7 @@ fn import_one(
     bar.set_message(file.path.display().to_string());
     let mut on_progress = |p: em_import::Progress| bar.set_position(p.bytes_read);
     let mut checks = plugins
-        .map(|host| PluginCheck::for_site(host, file.site.as_deref()))
+        .map(|plugins| PluginCheck::for_site(&plugins.host, file.site.as_deref()))
         .unwrap_or_default();
     let options = ImportOptions {
         kind: file.kind,

@@ -3,27 +3,60 @@
 //! A plugin manifest (TOML) lists each site's WebAssembly plugins, pinned by
 //! their SHA-256: *report* plugins add a section to a site's part of the
 //! activity report from its masked tables; *rules* plugins check a site's
-//! visits at import. A plugin that fails — too slow, too greedy, broken —
-//! is reported by name and the rest of the work goes on.
+//! visits at import. A report plugin that fails — too slow, too greedy,
+//! broken — is reported by name and the rest of the report goes on (and
+//! `em report` then exits with code 3). A rules plugin that cannot be loaded
+//! refuses the files of its sites: they would otherwise be stored unchecked.
 
 use std::path::Path;
 
 use em_core::activity::ActivityReport;
-use em_plugin_host::{HostConfig, PluginHost, PluginKind, SiteTables};
+use em_plugin_host::{
+    HostConfig, Manifest, PluginEntry, PluginError, PluginHost, PluginKind, SiteTables,
+};
 
 use crate::args::{PluginsArgs, PluginsCommand};
 use crate::error::CliError;
 use crate::output::say;
 
-/// A host with the manifest's plugins loaded; plugins that failed to load
-/// are printed on standard error and left out.
-pub fn host(manifest: &Path) -> Result<PluginHost, CliError> {
-    load(manifest).map(|(host, _)| host)
+/// The manifest's plugins: those loaded in a host, and those left out with
+/// why, so that a command can refuse the work a left-out plugin was to
+/// check.
+pub struct SitePlugins {
+    /// The host with the plugins that loaded.
+    pub host: PluginHost,
+    /// The plugins that failed to load, with their manifest entries.
+    pub left_out: Vec<(PluginEntry, PluginError)>,
 }
 
-/// A host with the manifest's plugins loaded, and how many failed to load
-/// (each printed on standard error and left out).
-fn load(manifest: &Path) -> Result<(PluginHost, usize), CliError> {
+impl std::ops::Deref for SitePlugins {
+    type Target = PluginHost;
+
+    fn deref(&self) -> &PluginHost {
+        &self.host
+    }
+}
+
+impl SitePlugins {
+    /// The rules plugins enabled for `site` that failed to load; for a file
+    /// whose rows name their own site (`None`), every rules plugin left
+    /// out, since any of its rows may be of that plugin's sites.
+    pub fn rules_left_out(&self, site: Option<&str>) -> Vec<&(PluginEntry, PluginError)> {
+        self.left_out
+            .iter()
+            .filter(|(entry, _)| {
+                entry.kind == PluginKind::Rules
+                    && site.is_none_or(|site| entry.sites.iter().any(|s| s == site))
+            })
+            .collect()
+    }
+}
+
+/// The manifest's plugins loaded in a host; each plugin that fails to load
+/// is printed once on standard error and left out. A site of the manifest
+/// that is not in the registry refuses the whole manifest, with its line.
+pub fn host(manifest: &Path) -> Result<SitePlugins, CliError> {
+    let _span = tracing::info_span!("plugins_load").entered();
     // The compiled-code cache sits beside the manifest, in a folder only its
     // owner may open: a cache in a shared temporary folder could be created
     // first by another local user, who would then choose what code is loaded.
@@ -32,15 +65,23 @@ fn load(manifest: &Path) -> Result<(PluginHost, usize), CliError> {
         .unwrap_or(Path::new("."))
         .join(".em-plugin-cache");
     private_dir(&cache)?;
-    let mut host = PluginHost::new(HostConfig::with_cache(cache))
+    let config = HostConfig::with_cache(cache);
+    let registry = em_core::Registry::champagne_ardenne();
+    let known: Vec<&str> = registry.sites.iter().map(|s| s.id.as_str()).collect();
+    let entries = Manifest::load_for_sites(manifest, config.defaults, &known)
         .map_err(|e| CliError::Input(e.to_string()))?;
-    let outcome = host
-        .load_manifest(manifest)
-        .map_err(|e| CliError::Input(e.to_string()))?;
-    for failure in &outcome.failed {
-        eprintln!("plugin left out: {failure}");
+    let mut host = PluginHost::new(config).map_err(|e| CliError::Input(e.to_string()))?;
+    let mut left_out = Vec::new();
+    // The plugins are loaded one by one here rather than through the host's
+    // manifest loading, so that each failure is printed once, by this
+    // command, and kept with its entry (its kind and sites).
+    for entry in entries.plugins {
+        if let Err(e) = host.load(entry.clone()) {
+            eprintln!("plugin left out: {e}");
+            left_out.push((entry, e));
+        }
     }
-    Ok((host, outcome.failed.len()))
+    Ok(SitePlugins { host, left_out })
 }
 
 /// Creates `dir` readable and writable by its owner only, or checks that an
@@ -69,13 +110,15 @@ fn private_dir(dir: &Path) -> Result<(), CliError> {
 }
 
 /// Runs every report plugin each site enables and attaches its document to
-/// the site's part of the report; returns how many ran and how many failed.
+/// the site's part of the report; returns how many ran and how many failed,
+/// counting the report plugins that failed to load.
 ///
 /// The plugins run in one report run: each keeps its instance from one site
 /// to the next, and a plugin whose call fails gets a fresh one for the next
 /// site.
-pub fn run_report_plugins(host: &PluginHost, report: &mut ActivityReport) -> (usize, usize) {
+pub fn run_report_plugins(plugins: &SitePlugins, report: &mut ActivityReport) -> (usize, usize) {
     let _span = tracing::info_span!("report_plugins", sites = report.sites.len()).entered();
+    let host = &plugins.host;
     let sites: Vec<String> = report
         .sites
         .iter()
@@ -83,6 +126,11 @@ pub fn run_report_plugins(host: &PluginHost, report: &mut ActivityReport) -> (us
         .collect();
     let mut run = host.report_run();
     let (mut ran, mut failed) = (0, 0);
+    failed += plugins
+        .left_out
+        .iter()
+        .filter(|(entry, _)| entry.kind == PluginKind::Report)
+        .count();
     for site in sites {
         let Some(tables) = SiteTables::from_activity_report(report, &site) else {
             continue;
@@ -117,9 +165,10 @@ pub fn run(args: &PluginsArgs) -> Result<(), CliError> {
     let _span = tracing::info_span!("plugins").entered();
     match &args.command {
         PluginsCommand::List { manifest } | PluginsCommand::Check { manifest } => {
-            let (host, failed) = load(manifest)?;
+            let plugins = host(manifest)?;
+            let failed = plugins.left_out.len();
             let mut count = 0;
-            for (entry, info) in host.plugins() {
+            for (entry, info) in plugins.plugins() {
                 count += 1;
                 say(format_args!(
                     "{} {} ({:?}, interface {}) for {}: {}",

@@ -218,10 +218,12 @@ pub fn run(args: &ReportArgs) -> Result<Written, CliError> {
     let registry = Registry::champagne_ardenne();
     let store = crate::commands::init::open(&args.db)?;
     let mut report = build(&store, &registry, &ruleset, args.year)?;
+    let mut plugins_failed = 0;
     if let Some(manifest) = &args.plugins {
         let host = crate::commands::plugins::host(manifest)?;
         let (ran, failed) = crate::commands::plugins::run_report_plugins(&host, &mut report);
         tracing::info!(ran, failed, "report plugins run");
+        plugins_failed = failed;
     }
     let governance = match (&args.meetings, &args.roadmap, &args.proposals) {
         (Some(meetings), Some(roadmap), Some(proposals)) => {
@@ -229,14 +231,23 @@ pub fn run(args: &ReportArgs) -> Result<Written, CliError> {
         }
         _ => None,
     };
-    write_all(
+    let written = write_all(
         &report,
         &ruleset,
         &registry,
         governance.as_ref(),
         &args.out,
         &args.format,
-    )
+    )?;
+    // The report is written whole but for the failed plugins' sections; a
+    // script must still learn that sections are missing, hence a verdict.
+    if plugins_failed > 0 {
+        return Err(CliError::Verdict(format!(
+            "report written in {}, but {plugins_failed} plugin(s) were left out of it (named above): their sections are missing",
+            args.out.display()
+        )));
+    }
+    Ok(written)
 }
 
 /// Writes the activity report and, when its inputs are given, the

@@ -154,9 +154,39 @@ impl Manifest {
         })
     }
 
+    /// Reads and checks the manifest at `path` like [`Manifest::load`], and
+    /// refuses every site not among `known_sites` (the registry's), so that
+    /// a misspelt site is not a plugin silently enabled for no one.
+    pub fn load_for_sites(
+        path: &Path,
+        defaults: Limits,
+        known_sites: &[&str],
+    ) -> Result<Manifest, ManifestError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ManifestError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        Manifest::parse_checked(&text, base, defaults, Some(known_sites)).map_err(|violations| {
+            ManifestError::Invalid {
+                path: path.to_owned(),
+                violations,
+            }
+        })
+    }
+
     /// Checks manifest text; relative files are resolved against `base`.
     /// Returns every violation found.
     pub fn parse(text: &str, base: &Path, defaults: Limits) -> Result<Manifest, Vec<Violation>> {
+        Manifest::parse_checked(text, base, defaults, None)
+    }
+
+    fn parse_checked(
+        text: &str,
+        base: &Path,
+        defaults: Limits,
+        known_sites: Option<&[&str]>,
+    ) -> Result<Manifest, Vec<Violation>> {
         let at = |span: std::ops::Range<usize>, field: String, reason: String| {
             let (line, column) = line_column(text, span.start);
             Violation {
@@ -233,6 +263,18 @@ impl Manifest {
                         site.span(),
                         format!("plugin[{i}].sites[{j}]"),
                         "a site identifier cannot be empty".to_owned(),
+                    ));
+                } else if let Some(known) =
+                    known_sites.filter(|known| !known.contains(&site.get_ref().as_str()))
+                {
+                    violations.push(at(
+                        site.span(),
+                        format!("plugin[{i}].sites[{j}]"),
+                        format!(
+                            "`{}` is not a site of the registry; the sites are: {}",
+                            site.get_ref(),
+                            known.join(", ")
+                        ),
                     ));
                 } else if sites.contains(site.get_ref()) {
                     violations.push(at(
@@ -366,6 +408,25 @@ mod tests {
                 (16, 8, "plugin[2].name"),
             ],
         );
+    }
+
+    #[test]
+    fn a_site_outside_the_known_ones_is_refused_with_its_place() {
+        let text = format!(
+            "[[plugin]]\nname = \"a\"\nkind = \"rules\"\nfile = \"a\"\nsha256 = \"{HASH}\"\n\
+             sites = [\"reims\", \"atlantis\"]\n"
+        );
+        let violations =
+            Manifest::parse_checked(&text, Path::new("."), Limits::default(), Some(&["reims"]))
+                .unwrap_err();
+        let found: Vec<_> = violations
+            .iter()
+            .map(|v| (v.line, v.column, v.field.as_str()))
+            .collect();
+        assert_eq!(found, [(6, 19, "plugin[0].sites[1]")]);
+        assert!(violations[0].reason.contains("`atlantis` is not a site"));
+        // Without a list of known sites any site is taken.
+        assert!(Manifest::parse(&text, Path::new("."), Limits::default()).is_ok());
     }
 
     #[test]
