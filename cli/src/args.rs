@@ -10,6 +10,19 @@ use std::path::PathBuf;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
+/// The years the command line accepts, first and last.
+///
+/// The network's statistics are yearly and recent; a year outside this range
+/// is a typing mistake, and refusing it at parse time makes it a usage error
+/// (exit 2) instead of an arithmetic overflow in a report's comparison with
+/// the year before.
+pub const YEARS: std::ops::RangeInclusive<i64> = 1990..=2100;
+
+/// The parser of every `--year` option: an integer within [`YEARS`].
+fn year_parser() -> clap::builder::RangedI64ValueParser<i16> {
+    clap::value_parser!(i16).range(YEARS)
+}
+
 /// `em` — the network of Espaces métiers (job, training and careers-guidance
 /// centres) from a shell.
 ///
@@ -292,7 +305,7 @@ pub struct ReportArgs {
     pub db: PathBuf,
 
     /// The year of the report, e.g. 2009.
-    #[arg(long)]
+    #[arg(long, value_parser = year_parser())]
     pub year: i16,
 
     /// The folder to write the report into.
@@ -397,7 +410,7 @@ pub enum TerritoryCommand {
         /// The database holding the visits.
         db: PathBuf,
         /// The year of the visits.
-        #[arg(long)]
+        #[arg(long, value_parser = year_parser())]
         year: i16,
     },
     /// What opening a site in a commune would bring (by INSEE code, e.g.
@@ -457,7 +470,7 @@ pub enum CommitteeCommand {
         #[arg(long)]
         db: Option<PathBuf>,
         /// The year judged.
-        #[arg(long)]
+        #[arg(long, value_parser = year_parser())]
         year: i16,
         /// Print the table as JSON.
         #[arg(long)]
@@ -469,7 +482,7 @@ pub enum CommitteeCommand {
 #[derive(Debug, Args)]
 pub struct CalendarArgs {
     /// The year.
-    #[arg(long)]
+    #[arg(long, value_parser = year_parser())]
     pub year: i16,
     /// Only this site's bodies (and the region's).
     #[arg(long)]
@@ -533,7 +546,7 @@ pub enum PlanCommand {
         #[arg(long)]
         site: String,
         /// The plans' year.
-        #[arg(long)]
+        #[arg(long, value_parser = year_parser())]
         year: i16,
         /// The day it is transmitted.
         #[arg(long)]
@@ -544,7 +557,7 @@ pub enum PlanCommand {
         /// The database.
         db: PathBuf,
         /// The plans' year.
-        #[arg(long)]
+        #[arg(long, value_parser = year_parser())]
         year: i16,
     },
     /// Every site's plan, as its steering committee (comité de pilotage)
@@ -658,7 +671,7 @@ pub enum LabelAction {
     /// label.
     SubmitActivityReport {
         /// The year reported on.
-        #[arg(long)]
+        #[arg(long, value_parser = year_parser())]
         year: i16,
     },
     /// The Region suspends the label (--reason required).
@@ -813,7 +826,7 @@ pub enum PluginsCommand {
         #[arg(long)]
         db: PathBuf,
         /// The year.
-        #[arg(long)]
+        #[arg(long, value_parser = year_parser())]
         year: i16,
         /// The site.
         #[arg(long)]

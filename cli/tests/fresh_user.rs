@@ -1,8 +1,8 @@
 //! Regression tests of the faults a fresh user found in the `em` command,
 //! each named after the fault it pins: a read-only command that created a
 //! database, a `--site` that could not tell files of several sites apart,
-//! import lines of different shapes, and a ruleset that was only half
-//! checked.
+//! import lines of different shapes, a ruleset that was only half
+//! checked, a demo that replaced a user's files, and a year that overflowed.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -318,4 +318,64 @@ fn a_ruleset_path_that_is_not_a_folder_is_refused() {
     let run = em(&["ruleset", "check", s(&dir.path().join("absent"))]);
     assert_eq!(run.status.code(), Some(1));
     assert!(text(&run).contains("is not a folder"), "{}", text(&run));
+}
+
+#[test]
+fn demo_refuses_a_folder_of_the_users_and_touches_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mine = dir.path().join("data/mine.txt");
+    fs::create_dir_all(mine.parent().unwrap()).unwrap();
+    fs::write(&mine, "my own notes").unwrap();
+
+    let run = em(&["demo", "--out", s(dir.path())]);
+    let said = text(&run);
+    assert_eq!(run.status.code(), Some(2), "{said}");
+    assert!(said.contains(&dir.path().display().to_string()), "{said}");
+    assert!(said.contains("--out"), "{said}");
+    assert_eq!(fs::read_to_string(&mine).unwrap(), "my own notes");
+    let left: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, vec![std::ffi::OsString::from("data")]);
+    assert_eq!(fs::read_dir(dir.path().join("data")).unwrap().count(), 1);
+
+    // A plain file given as the folder is refused too, and left as it was.
+    let file = dir.path().join("data/mine.txt");
+    let run = em(&["demo", "--out", s(&file)]);
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run));
+    assert_eq!(fs::read_to_string(&file).unwrap(), "my own notes");
+}
+
+#[test]
+fn demo_runs_in_an_empty_folder_and_again_over_its_own_earlier_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = em(&["demo", "--out", s(dir.path())]);
+    assert!(first.status.success(), "{}", text(&first));
+    assert!(dir.path().join(".em-demo").is_file());
+    assert!(dir.path().join("report/index.html").is_file());
+
+    let again = em(&["demo", "--out", s(dir.path())]);
+    assert!(again.status.success(), "{}", text(&again));
+    assert!(dir.path().join("em-demo.sqlite").is_file());
+}
+
+#[test]
+fn a_year_out_of_range_is_a_usage_error_for_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("network.sqlite");
+    for year in ["-32768", "1989", "2101", "32767"] {
+        let year = format!("--year={year}");
+        for args in [
+            vec!["report", s(&db), &year],
+            vec!["territory", "catchments", s(&db), &year],
+        ] {
+            let run = em(&args);
+            let said = text(&run);
+            assert_eq!(run.status.code(), Some(2), "{args:?}: {said}");
+            assert!(said.contains("--year"), "{args:?}: {said}");
+            assert!(!said.contains("panicked"), "{args:?}: {said}");
+        }
+    }
+    assert!(!db.exists());
 }

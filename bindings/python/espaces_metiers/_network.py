@@ -27,6 +27,10 @@ Row = Dict[str, Any]
 FORMATS = ("json", "document", "html", "csv", "xlsx")
 """The formats an activity report is written in (``xlsx`` needs openpyxl)."""
 
+DEFAULT_FORMATS = ("html", "json", "csv")
+"""The formats :meth:`ActivityReport.write` writes unless told otherwise:
+those of ``em report``, which need nothing beyond the package."""
+
 FileImport = _n.FileImport
 RenderedFile = _n.RenderedFile
 
@@ -92,12 +96,14 @@ class ActivityReport:
         except _n.EmError as e:
             raise_from_native(e)
 
-    def write(self, directory: PathLike, formats: Sequence[str] = FORMATS) -> List[pathlib.Path]:
+    def write(
+        self, directory: PathLike, formats: Sequence[str] = DEFAULT_FORMATS
+    ) -> List[pathlib.Path]:
         """Writes the report in every format of ``formats`` into
         ``directory`` (created if needed), in the layout ``em report``
         writes — ``index.html``, ``report.json``, ``csv/<table>.csv`` — plus
-        ``document.json`` and ``report.xlsx`` when asked; returns the paths
-        written."""
+        ``document.json`` and ``report.xlsx`` (which needs openpyxl) when
+        asked; returns the paths written."""
         folder = pathlib.Path(os.fspath(directory))
         unknown = [f for f in formats if f not in FORMATS]
         if unknown:
@@ -105,6 +111,9 @@ class ActivityReport:
                 f"{unknown[0]!r} is not a report format ({', '.join(FORMATS)})",
                 [Problem(reason=f"unknown format {unknown[0]!r}", field="formats")],
             )
+        # A missing openpyxl is found before any file is written, so that a
+        # refused call leaves the folder as it was.
+        openpyxl = _openpyxl() if "xlsx" in formats else None
         # html, json and csv are written by the library, as by `em report`.
         shared = [f for f in formats if f in ("html", "json", "csv")]
         written: List[pathlib.Path] = []
@@ -118,21 +127,14 @@ class ActivityReport:
                 path = folder / file.name
                 path.write_text(file.content, encoding="utf-8")
                 written.append(path)
-        if "xlsx" in formats:
-            written.append(self._write_xlsx(folder / "report.xlsx"))
+        if openpyxl is not None:
+            written.append(self._write_xlsx(openpyxl, folder / "report.xlsx"))
         return written
 
-    def _write_xlsx(self, path: pathlib.Path) -> pathlib.Path:
+    def _write_xlsx(self, openpyxl: Any, path: pathlib.Path) -> pathlib.Path:
         # em-render draws no workbook, so the package builds one from the
         # document's tables; masked cells read as in the HTML and CSV files:
         # "< threshold" for a count, "s" for a percentage, rate or change.
-        try:
-            import openpyxl
-        except ImportError:
-            raise ArgumentError(
-                "writing xlsx needs openpyxl: pip install openpyxl",
-                [Problem(reason="openpyxl is not installed", field="formats")],
-            ) from None
         workbook = openpyxl.Workbook()
         workbook.remove(workbook.active)  # type: ignore[arg-type]
         masked = f"< {self.small_count_threshold}"
@@ -157,6 +159,19 @@ class ActivityReport:
 
     def __repr__(self) -> str:
         return f"ActivityReport(year={self.year})"
+
+
+def _openpyxl() -> Any:
+    """The openpyxl module, or an :class:`ArgumentError` saying to install
+    it: the package writes xlsx with it but does not require it."""
+    try:
+        import openpyxl
+    except ImportError:
+        raise ArgumentError(
+            "writing xlsx needs openpyxl: pip install openpyxl",
+            [Problem(reason="openpyxl is not installed", field="formats")],
+        ) from None
+    return openpyxl
 
 
 def _sheet_title(table_id: str, used: "set[str]") -> str:

@@ -16,16 +16,54 @@ use crate::commands::governance::GovernanceInputs;
 use crate::commands::import::{FileToImport, import_files};
 use crate::error::CliError;
 
+/// The file `em demo` leaves in its folder, so that a later run knows the
+/// folder's `data/`, database and `report/` are its own to replace.
+pub const MARKER: &str = ".em-demo";
+
+/// Makes `out` the demo's folder, or refuses without touching anything.
+///
+/// The demo replaces `data/`, `em-demo.sqlite` and `report/` in its folder;
+/// doing that in a folder of the user's (or at the repository root, whose
+/// `data/` is shipped) would destroy their files. So only a folder that does
+/// not exist, is empty, or holds the marker of an earlier demo is used.
+fn claim_folder(out: &Path) -> Result<(), CliError> {
+    let marker = out.join(MARKER);
+    if out.exists() {
+        if !out.is_dir() {
+            return Err(CliError::Usage(format!(
+                "{} is not a folder; give em demo a new or empty folder with --out",
+                out.display()
+            )));
+        }
+        if !marker.is_file() {
+            let mut entries = fs::read_dir(out).map_err(|e| CliError::io(out, e))?;
+            if entries.next().is_some() {
+                return Err(CliError::Usage(format!(
+                    "{} already holds files that em demo did not write; it replaces data/, em-demo.sqlite and report/ in its folder, so it only writes into a new or empty folder or one an earlier em demo made. Choose another folder with --out (e.g. --out {}), or empty this one yourself",
+                    out.display(),
+                    out.join("em-demo").display()
+                )));
+            }
+        }
+    }
+    fs::create_dir_all(out).map_err(|e| CliError::io(out, e))?;
+    fs::write(
+        &marker,
+        "This folder was written by `em demo`; a later `em demo --out` here replaces its data/, em-demo.sqlite and report/.\n",
+    )
+    .map_err(|e| CliError::io(&marker, e))
+}
+
 /// Runs the demo into `out` and prints where the report is.
 pub fn run(out: &Path, plugins: Option<&Path>) -> Result<(), CliError> {
     let _span = tracing::info_span!("demo").entered();
     let ruleset = Ruleset::champagne_ardenne();
     let registry = Registry::champagne_ardenne();
-    fs::create_dir_all(out).map_err(|e| CliError::io(out, e))?;
+    claim_folder(out)?;
     let data_dir = out.join("data");
     let db = out.join("em-demo.sqlite");
     // A fresh run: the files and database of an earlier demo are replaced,
-    // not added to.
+    // not added to. `claim_folder` made sure that they are the demo's own.
     if data_dir.exists() {
         fs::remove_dir_all(&data_dir).map_err(|e| CliError::io(&data_dir, e))?;
     }

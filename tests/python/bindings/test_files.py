@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import pathlib
+import sys
 
 import pytest
 
@@ -130,7 +131,7 @@ def test_the_activity_report_is_written_in_every_format(
     network.add_records(make_visits(3000))
     report = network.activity_report(2009, compare=False)
     out = tmp_path / "out"
-    written = report.write(out)
+    written = report.write(out, em.FORMATS)
     names = {p.name for p in written}
     assert {"report.json", "document.json", "index.html", "report.xlsx"} <= names
     csv_files = [p for p in written if p.suffix == ".csv"]
@@ -140,6 +141,36 @@ def test_the_activity_report_is_written_in_every_format(
     openpyxl = pytest.importorskip("openpyxl")
     workbook = openpyxl.load_workbook(out / "report.xlsx")
     assert len(workbook.sheetnames) == len(csv_files)
+
+
+def test_by_default_the_report_is_written_as_em_report_writes_it(
+    network: em.Network, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The default needs nothing beyond the package: without openpyxl the
+    # README's example still writes index.html, report.json and csv/.
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    network.add_records(make_visits(2000))
+    report = network.activity_report(2009, compare=False)
+    out = tmp_path / "default"
+    written = report.write(out)
+    names = {str(p.relative_to(out)) for p in written}
+    assert {"index.html", "report.json"} <= names
+    assert all(n in ("index.html", "report.json") or n.startswith("csv/") for n in names)
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == sorted(names)
+
+
+def test_xlsx_without_openpyxl_is_refused_before_anything_is_written(
+    network: em.Network, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    network.add_records(make_visits(500))
+    report = network.activity_report(2009, compare=False)
+    out = tmp_path / "asked"
+    with pytest.raises(em.ArgumentError) as caught:
+        report.write(out, ["html", "json", "csv", "xlsx"])
+    assert caught.value.field == "formats"
+    assert "openpyxl" in str(caught.value)
+    assert not out.exists()
 
 
 def test_python_and_em_report_write_the_same_layout_and_bytes(
