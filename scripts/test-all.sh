@@ -56,26 +56,29 @@ fi
 
 step "em demo (smoke run, with the example plugins installed)"
 demo=$root/target/demo-smoke
-rm -rf "$demo"
-mkdir -p "$demo/plugins"
-cp "$plugins_built/youth_report.wasm" "$plugins_built/local_rule.wasm" "$demo/plugins/"
+# The plugins sit beside the demo's folder: em demo writes only into a
+# folder that is new, empty or an earlier demo's.
+installed=$root/target/demo-smoke-plugins
+rm -rf "$demo" "$installed"
+mkdir -p "$installed"
+cp "$plugins_built/youth_report.wasm" "$plugins_built/local_rule.wasm" "$installed/"
 sha() { sha256sum "$1" | cut -d' ' -f1; }
-cat > "$demo/plugins/plugins.toml" << EOF
+cat > "$installed/plugins.toml" << EOF
 [[plugin]]
 name = "youth-report"
 kind = "report"
 file = "youth_report.wasm"
-sha256 = "$(sha "$demo/plugins/youth_report.wasm")"
+sha256 = "$(sha "$installed/youth_report.wasm")"
 sites = ["troyes", "sedan", "reims"]
 
 [[plugin]]
 name = "local-rule"
 kind = "rules"
 file = "local_rule.wasm"
-sha256 = "$(sha "$demo/plugins/local_rule.wasm")"
+sha256 = "$(sha "$installed/local_rule.wasm")"
 sites = ["epernay"]
 EOF
-cargo run --quiet --locked -p em-cli -- demo --out "$demo" --plugins "$demo/plugins/plugins.toml"
+cargo run --quiet --locked -p em-cli -- demo --out "$demo" --plugins "$installed/plugins.toml"
 if ! grep -q "moins de 26 ans" "$demo/report/index.html"; then
     echo "error: the youth-report plugin's section is missing from the demo report" >&2
     exit 1
