@@ -14,6 +14,7 @@ use em_core::statistics::RecordKind;
 use jiff::civil::Date;
 
 use crate::ImportError;
+use crate::csv_import::MAX_RECORD_BYTES;
 use crate::mapping::Compiled;
 use crate::pipeline::Producer;
 use crate::report::Location;
@@ -203,6 +204,29 @@ fn read_sheet<RS: Read + Seek>(
             );
             return Ok(true);
         }
+        // calamine has already read the cell whole (and a shared string
+        // with the whole shared-strings table, when the workbook was
+        // opened), so this cannot bound the memory of reading it; it is the
+        // earliest point a cell's size is known, and it keeps such a cell
+        // out of the rows and the store, as CSV and JSON Lines do with a
+        // field over the same limit.
+        let size = cell_bytes(cell.get_value());
+        if size as u64 > MAX_RECORD_BYTES {
+            pipeline.file_problem(
+                Some(at(r)),
+                CellProblem {
+                    column: Some(c as usize),
+                    field: None,
+                    reason: format!(
+                        "sheet «{sheet}» row {}, column {}: the cell holds {size} bytes, more than {} MiB: the file is refused",
+                        r + 1,
+                        column_letters(c),
+                        MAX_RECORD_BYTES / (1024 * 1024)
+                    ),
+                },
+            );
+            return Ok(true);
+        }
         row_number = Some(r);
         let c = c as usize;
         if row.len() <= c {
@@ -231,6 +255,27 @@ fn header_kind(
     let candidate = kind.or_else(|| Layout::detect_kind(headers, mapping))?;
     let (count, distinctive) = Layout::header_score(headers, candidate, mapping);
     (count >= 2 && distinctive).then_some(candidate)
+}
+
+/// The bytes of a cell's text; a number, a date or a boolean is small.
+fn cell_bytes(cell: &DataRef<'_>) -> usize {
+    match cell {
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.len(),
+        DataRef::SharedString(s) => s.len(),
+        _ => 0,
+    }
+}
+
+/// A column's letters as Excel shows them: 0 is `A`, 26 is `AA`.
+fn column_letters(index: u32) -> String {
+    let mut n = index + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(char::from(b'A' + rem as u8));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
 }
 
 fn whole(reason: String) -> CellProblem {

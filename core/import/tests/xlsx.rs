@@ -203,3 +203,58 @@ fn a_file_that_is_not_a_workbook_is_refused_not_a_panic() {
         );
     }
 }
+
+/// A workbook whose shared string `marker` is replaced by `text`, through
+/// the zip archive, since Excel (and so rust_xlsxwriter) refuses a cell over
+/// 32,767 characters.
+fn with_shared_string(bytes: &[u8], marker: &str, text: &str) -> Vec<u8> {
+    use std::io::{Cursor, Read, Write};
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut replaced = false;
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        let mut content = Vec::new();
+        entry.read_to_end(&mut content).unwrap();
+        if name == "xl/sharedStrings.xml" {
+            let xml = String::from_utf8(content).unwrap();
+            assert!(xml.contains(marker), "{xml}");
+            content = xml.replace(marker, text).into_bytes();
+            replaced = true;
+        }
+        out.start_file(name, options).unwrap();
+        out.write_all(&content).unwrap();
+    }
+    assert!(replaced, "the workbook has no shared strings");
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_cell_over_the_field_limit_is_refused_by_sheet_row_and_column_and_nothing_is_stored() {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet().set_name("Visites").unwrap();
+    row(sheet, 0, &["Site", "Date", "Mode de contact", "Thèmes"]);
+    row(sheet, 1, &["Sedan", "12/03/2009", "Sur place", "Emploi"]);
+    row(sheet, 2, &["Sedan", "13/03/2009", "Sur place", "MARQUEUR"]);
+    let over = "a".repeat(em_import::MAX_RECORD_BYTES as usize + 1);
+    let bytes = with_shared_string(&book.save_to_buffer().unwrap(), "MARQUEUR", &over);
+    // The repeated letter compresses: the workbook stays small on disk.
+    assert!(bytes.len() < 256 * 1024, "{} bytes", bytes.len());
+    let mut store = Store::open_in_memory().unwrap();
+    let report = import(&mut store, &bytes);
+    assert!(report.is_refused(), "{report:#?}");
+    let all: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    let all = all.join("\n");
+    let expected = format!(
+        "sheet «Visites» row 3, column D: the cell holds {} bytes, more than 16 MiB: the file is refused",
+        over.len()
+    );
+    assert!(
+        all.contains(&expected),
+        "expected: {expected}\nfound:\n{all}"
+    );
+    assert_eq!(store.counts().unwrap(), Default::default());
+}

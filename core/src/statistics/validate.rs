@@ -118,8 +118,10 @@ impl<'a> Validator<'a> {
         }
     }
 
-    /// Refuses visits and survey answers dated after `today`: nobody can
-    /// have come, or answered, on a day still to come. The caller reads
+    /// Refuses visits, survey answers and events dated after `today`:
+    /// nobody can have come, answered or attended on a day still to come
+    /// (an event is dated by its start, and one that has started may still
+    /// run past today). The caller reads
     /// the clock (em-core does no I/O); an import passes the day it runs.
     pub fn with_today(mut self, today: Date) -> Self {
         self.today = Some(today);
@@ -278,6 +280,7 @@ impl<'a> Validator<'a> {
         let mut errors = Vec::new();
         let day = event.start_date;
         self.site(&mut errors, &event.site, day);
+        self.future(&mut errors, "start_date", day, "an event");
         if event.title.trim().is_empty() {
             errors.push(FieldError::new("title", "the event has no title"));
         }
@@ -625,6 +628,48 @@ mod tests {
             .map(|e| e.field)
             .collect();
         assert_eq!(fields, ["date"]);
+    }
+
+    #[test]
+    fn an_event_starting_after_today_is_refused_on_its_start_date() {
+        let ruleset = Ruleset::champagne_ardenne();
+        let registry = Registry::champagne_ardenne();
+        let event = Event {
+            site: "troyes".into(),
+            reference: Some("2035-01".into()),
+            title: "Les métiers de l'uniforme".into(),
+            start_date: date(2035, 5, 20),
+            end_date: date(2035, 5, 21),
+            event_type: "job_discovery".into(),
+            themes: vec!["guidance.discovery".into()],
+            partners: vec!["pole_emploi".into()],
+            attendance: 40,
+            respondents: Some(30),
+            satisfied: Some(20),
+        };
+        let validator = Validator::new(&ruleset, &registry).with_today(date(2026, 12, 4));
+        let errors = validator.check_event(&event);
+        let found: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.reason.as_str()))
+            .collect();
+        assert!(
+            found.contains(&(
+                "start_date",
+                "2035-05-20 is after today (2026-12-04): an event cannot be recorded before it happens"
+            )),
+            "{found:?}"
+        );
+        // An event that started today and ends later is not in the future.
+        let validator = Validator::new(&ruleset, &registry).with_today(date(2035, 5, 20));
+        assert!(
+            validator
+                .check_event(&event)
+                .iter()
+                .all(|e| !e.reason.contains("after today")),
+            "{:?}",
+            validator.check_event(&event)
+        );
     }
 
     #[test]

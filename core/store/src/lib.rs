@@ -110,6 +110,15 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_URI,
         )
         .map_err(open_err)?;
+        conn.busy_timeout(options.busy_timeout).map_err(open_err)?;
+        // The check comes before setup, which would write to the file (the
+        // switch to WAL rewrites its header, the migrations add tables).
+        if let Some(tables) = migrations::foreign_tables(&conn).map_err(open_err)? {
+            return Err(StoreError::ForeignDatabase {
+                path: path.to_owned(),
+                tables,
+            });
+        }
         Store::setup(conn, options).map_err(|e| match e {
             StoreError::Sqlite(source) => open_err(source),
             other => other,
