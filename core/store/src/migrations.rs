@@ -21,28 +21,6 @@ pub fn latest_version() -> u32 {
     MIGRATIONS.last().map_or(0, |(v, _)| *v)
 }
 
-/// The tables of a database that holds some but no em schema version
-/// (`PRAGMA user_version` 0), comma-separated in name order: a database of
-/// another application, which the store must not migrate into; `None` for
-/// an empty file or an em database.
-///
-/// The version and the tables are read in one statement, so one snapshot:
-/// a process migrating a fresh file at this very moment is seen either
-/// before its commit (version 0, no tables) or after (version and tables),
-/// never half-way.
-pub(crate) fn foreign_tables(conn: &Connection) -> Result<Option<String>, rusqlite::Error> {
-    let (version, tables): (u32, Option<String>) = conn.query_row(
-        "SELECT (SELECT user_version FROM pragma_user_version), \
-                (SELECT group_concat(name, ', ') FROM \
-                    (SELECT name FROM sqlite_schema \
-                     WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
-                     ORDER BY name))",
-        [],
-        |row| Ok((row.get(0)?, row.get(1)?)),
-    )?;
-    Ok(if version == 0 { tables } else { None })
-}
-
 /// Brings the database up to [`latest_version`].
 ///
 /// The check of the current version and the migrations run in one
