@@ -202,48 +202,15 @@ pub fn validate_ruleset(dir: String) -> Result<Vec<Problem>, EmError> {
     }
 }
 
-/// The problems of every area file of `files`. The core's own files come
-/// first (through [`em_core::Ruleset::from_files`]); then each area parses
-/// its file by itself, so a broken statistics file does not hide them.
+/// The problems of every area file of `files`, the core's first, each area
+/// on its own file's text.
 fn area_problems(files: &BTreeMap<String, String>) -> Vec<em_core::ruleset::RulesetError> {
-    use em_core::ruleset::{RulesetError, parse_section};
-    use em_governance::{GOVERNANCE_FILE, GovernanceRuleset};
-    use em_territory::{TERRITORY_FILE, TerritoryRuleset};
-    const LABELLING_FILE: &str = "labelling.toml";
-    let missing = |file: &str| RulesetError::at(file, "", "the ruleset has no such file");
-    let mut found = Vec::new();
-    let (id, version) = match em_core::Ruleset::from_files(files.clone()) {
-        Ok(ruleset) => (ruleset.manifest.id, ruleset.manifest.version),
-        Err(errors) => {
-            found.extend(errors.0);
-            ("unknown".to_owned(), "unknown".to_owned())
-        }
-    };
-    match files.get(LABELLING_FILE) {
-        Some(text) => {
-            if let Err(errors) =
-                em_labelling::LabellingRules::parse(LABELLING_FILE, text, &id, &version)
-            {
-                found.extend(errors.0);
-            }
-        }
-        None => found.push(missing(LABELLING_FILE)),
-    }
-    match files.get(TERRITORY_FILE) {
-        Some(text) => match parse_section::<TerritoryRuleset>(TERRITORY_FILE, text) {
-            Ok(rules) => found.extend(rules.check()),
-            Err(e) => found.push(e),
-        },
-        None => found.push(missing(TERRITORY_FILE)),
-    }
-    match files.get(GOVERNANCE_FILE) {
-        Some(text) => match parse_section::<GovernanceRuleset>(GOVERNANCE_FILE, text) {
-            Ok(rules) => found.extend(rules.check()),
-            Err(e) => found.push(e),
-        },
-        None => found.push(missing(GOVERNANCE_FILE)),
-    }
-    let mut seen = std::collections::HashSet::new();
-    found.retain(|e| seen.insert((e.file.clone(), e.path.clone(), e.reason.clone())));
-    found
+    em_core::ruleset::problems_of_areas(
+        files,
+        &[
+            em_labelling::LABELLING_AREA,
+            em_territory::TERRITORY_AREA,
+            em_governance::GOVERNANCE_AREA,
+        ],
+    )
 }

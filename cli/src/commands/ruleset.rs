@@ -12,22 +12,18 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use em_core::Ruleset;
-use em_core::ruleset::{RulesetError, parse_section};
-use em_governance::{GOVERNANCE_FILE, GovernanceRuleset};
-use em_labelling::LabellingRules;
-use em_territory::{TERRITORY_FILE, TerritoryRuleset};
+use em_core::ruleset::{RulesArea, RulesetError, problems_of_areas};
+use em_governance::{GOVERNANCE_AREA, GOVERNANCE_FILE};
+use em_labelling::LABELLING_AREA;
+use em_territory::{TERRITORY_AREA, TERRITORY_FILE};
 
 use crate::error::CliError;
-
-/// The labelling area's file.
-const LABELLING_FILE: &str = "labelling.toml";
 
 /// The files some area of the library reads.
 const KNOWN_FILES: &[&str] = &[
     "ruleset.toml",
     "statistics.toml",
-    LABELLING_FILE,
+    LABELLING_AREA.file,
     TERRITORY_FILE,
     GOVERNANCE_FILE,
 ];
@@ -50,41 +46,13 @@ pub fn read_folder(dir: &Path) -> Result<BTreeMap<String, String>, CliError> {
     Ok(files)
 }
 
+/// The areas that read a file of their own, beside the core's.
+pub const AREAS: [RulesArea; 3] = [LABELLING_AREA, TERRITORY_AREA, GOVERNANCE_AREA];
+
 /// Every problem of the ruleset made of `files` (file name → text), each
-/// place named once, in file order.
+/// place named once, in file order, with the files no area reads.
 pub fn problems(files: &BTreeMap<String, String>) -> Vec<RulesetError> {
-    let mut found = Vec::new();
-    let (id, version) = match Ruleset::from_files(files.clone()) {
-        Ok(ruleset) => (ruleset.manifest.id, ruleset.manifest.version),
-        Err(errors) => {
-            found.extend(errors.0);
-            // The labelling rules name their ruleset in every evaluation;
-            // a broken manifest must not stop their own file's check.
-            ("unknown".to_owned(), "unknown".to_owned())
-        }
-    };
-    match files.get(LABELLING_FILE) {
-        Some(text) => {
-            if let Err(errors) = LabellingRules::parse(LABELLING_FILE, text, &id, &version) {
-                found.extend(errors.0);
-            }
-        }
-        None => found.push(missing(LABELLING_FILE)),
-    }
-    match files.get(TERRITORY_FILE) {
-        Some(text) => match parse_section::<TerritoryRuleset>(TERRITORY_FILE, text) {
-            Ok(rules) => found.extend(rules.check()),
-            Err(e) => found.push(e),
-        },
-        None => found.push(missing(TERRITORY_FILE)),
-    }
-    match files.get(GOVERNANCE_FILE) {
-        Some(text) => match parse_section::<GovernanceRuleset>(GOVERNANCE_FILE, text) {
-            Ok(rules) => found.extend(rules.check()),
-            Err(e) => found.push(e),
-        },
-        None => found.push(missing(GOVERNANCE_FILE)),
-    }
+    let mut found = problems_of_areas(files, &AREAS);
     for name in files.keys() {
         if !KNOWN_FILES.contains(&name.as_str()) {
             found.push(RulesetError::at(
@@ -97,16 +65,8 @@ pub fn problems(files: &BTreeMap<String, String>) -> Vec<RulesetError> {
             ));
         }
     }
-    // The core and an area may find the very same problem (a missing
-    // file); the reader needs it once.
-    let mut seen = std::collections::HashSet::new();
-    found.retain(|e| seen.insert((e.file.clone(), e.path.clone(), e.reason.clone())));
     found.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)));
     found
-}
-
-fn missing(file: &str) -> RulesetError {
-    RulesetError::at(file, "", "the ruleset has no such file")
 }
 
 /// Runs `em ruleset check DIR`: prints every problem, or that the folder is

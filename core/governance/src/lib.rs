@@ -61,4 +61,4 @@ pub use plan::{
     SitePlanLine, decide, plan_subject, region_view, transmit,
 };
 pub use roadmap::{ActionProposal, InputProblem, Orientation, Roadmap};
-pub use rules::{ArbitrationRules, GOVERNANCE_FILE, GovernanceRuleset};
+pub use rules::{ArbitrationRules, GOVERNANCE_AREA, GOVERNANCE_FILE, GovernanceRuleset};

@@ -17,6 +17,18 @@ use crate::body::{Body, DecisionKind, Scope, ServiceArea};
 /// The ruleset file this crate reads.
 pub const GOVERNANCE_FILE: &str = "governance.toml";
 
+/// The governance area of a ruleset folder, for a check of the whole folder.
+pub const GOVERNANCE_AREA: em_core::ruleset::RulesArea = em_core::ruleset::RulesArea {
+    file: GOVERNANCE_FILE,
+    problems: |text, _, _| match em_core::ruleset::parse_section::<GovernanceRuleset>(
+        GOVERNANCE_FILE,
+        text,
+    ) {
+        Ok(rules) => rules.check(),
+        Err(e) => vec![e],
+    },
+};
+
 /// A category of members (`state`, `coordinator`, …).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -99,5 +99,5 @@ pub use lifecycle::{Application, ApplicationState, Command, Decision, Event, Lab
 pub use recruitment::{Candidacy, CandidacyCommand, CandidacyEvent, CandidacyState};
 pub use roles::{Context, Opinion, OpinionKind, Role, TransitionError};
 pub use specification::{
-    Criterion, InForce, LabelRules, LabellingRules, Level, Pin, Specification,
+    Criterion, InForce, LABELLING_AREA, LabelRules, LabellingRules, Level, Pin, Specification,
 };

@@ -27,6 +27,15 @@ use crate::facts::FactDecl;
 /// The name of the labelling file in a ruleset.
 pub const FILE: &str = "labelling.toml";
 
+/// The labelling area of a ruleset folder, for a check of the whole folder.
+pub const LABELLING_AREA: em_core::ruleset::RulesArea = em_core::ruleset::RulesArea {
+    file: FILE,
+    problems: |text, id, version| match LabellingRules::parse(FILE, text, id, version) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors.0,
+    },
+};
+
 /// Whether a criterion must be met for the label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]

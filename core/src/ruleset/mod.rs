@@ -173,6 +173,51 @@ pub fn parse_section<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, R
     })
 }
 
+/// One area of the rules that reads a file of its own in a ruleset folder
+/// (labelling, territory, governance…), described so that a check of the
+/// whole folder can run every area without knowing its types.
+#[derive(Debug, Clone, Copy)]
+pub struct RulesArea {
+    /// The file the area reads.
+    pub file: &'static str,
+    /// Every problem of the area's file, given its text and the ruleset's
+    /// manifest id and version.
+    pub problems: fn(text: &str, id: &str, version: &str) -> Vec<RulesetError>,
+}
+
+/// Every problem of the ruleset made of `files` (file name → text): the
+/// core's own files first, then each of `areas` on its own file's text, so
+/// that a broken statistics file does not hide a problem of another area.
+/// A problem the core and an area both find (a missing file) is kept once.
+pub fn problems_of_areas(
+    files: &BTreeMap<String, String>,
+    areas: &[RulesArea],
+) -> Vec<RulesetError> {
+    let mut found = Vec::new();
+    let (id, version) = match Ruleset::from_files(files.clone()) {
+        Ok(ruleset) => (ruleset.manifest.id, ruleset.manifest.version),
+        Err(errors) => {
+            found.extend(errors.0);
+            // Areas name their ruleset in what they produce; a broken
+            // manifest must not stop their own file's check.
+            ("unknown".to_owned(), "unknown".to_owned())
+        }
+    };
+    for area in areas {
+        match files.get(area.file) {
+            Some(text) => found.extend((area.problems)(text, &id, &version)),
+            None => found.push(RulesetError::at(
+                area.file,
+                "",
+                "the ruleset has no such file",
+            )),
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|e| seen.insert((e.file.clone(), e.path.clone(), e.reason.clone())));
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -57,7 +57,7 @@ pub use coverage::{AreaCoverage, BandCoverage, CommuneCoverage, Coverage, WhiteZ
 pub use geo::{EARTH_RADIUS_KM, GeoPoint, great_circle_km};
 pub use map::MapOptions;
 pub use overlap::CatchmentOverlap;
-pub use rules::{TERRITORY_FILE, TerritoryRules, TerritoryRuleset};
+pub use rules::{TERRITORY_AREA, TERRITORY_FILE, TerritoryRules, TerritoryRuleset};
 pub use territory::{PlacedSite, Territory, TerritoryError, TerritoryErrors};
 pub use whatif::{
     BandChange, BestNextSite, Candidate, SiteAddition, SiteClosure, SiteShare, WhatIfError,

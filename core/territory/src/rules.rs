@@ -12,6 +12,18 @@ use serde::{Deserialize, Serialize};
 /// The ruleset file this module reads.
 pub const TERRITORY_FILE: &str = "territory.toml";
 
+/// The territory area of a ruleset folder, for a check of the whole folder.
+pub const TERRITORY_AREA: em_core::ruleset::RulesArea = em_core::ruleset::RulesArea {
+    file: TERRITORY_FILE,
+    problems: |text, _, _| match em_core::ruleset::parse_section::<TerritoryRuleset>(
+        TERRITORY_FILE,
+        text,
+    ) {
+        Ok(rules) => rules.check(),
+        Err(e) => vec![e],
+    },
+};
+
 /// The territory section of the ruleset, every value with its periods; its
 /// JSON Schema is published as `schemas/territory.schema.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
