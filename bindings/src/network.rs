@@ -76,7 +76,7 @@ impl From<em_store::ImportInfo> for ImportInfo {
 impl From<StoreError> for EmError {
     fn from(e: StoreError) -> Self {
         let problem = match &e {
-            StoreError::Open { path, .. } => Problem {
+            StoreError::Open { path, .. } | StoreError::ForeignDatabase { path, .. } => Problem {
                 file: Some(path.display().to_string()),
                 ..Problem::reason(e.to_string())
             },

@@ -29,8 +29,11 @@ pub fn run(db: &Path) -> Result<(), CliError> {
 /// Opens the database at `db`, creating the file if there is none; for the
 /// commands that fill a database.
 pub fn create(db: &Path) -> Result<Store, CliError> {
-    Store::open(db)
-        .map_err(|e| CliError::Input(format!("cannot open the database {}: {e}", db.display())))
+    Store::open(db).map_err(|e| match e {
+        // The error names the file and says why it is refused.
+        em_store::StoreError::ForeignDatabase { .. } => CliError::Input(e.to_string()),
+        e => CliError::Input(format!("cannot open the database {}: {e}", db.display())),
+    })
 }
 
 /// Opens the existing database at `db` for the commands that read it (or

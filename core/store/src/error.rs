@@ -14,6 +14,17 @@ pub enum StoreError {
         #[source]
         source: rusqlite::Error,
     },
+    /// The file is a SQLite database of another application: it holds
+    /// tables but no em schema version. Nothing was written to it.
+    #[error(
+        "{path} is a SQLite database of another application (tables: {tables}), not an em network database; nothing was written to it"
+    )]
+    ForeignDatabase {
+        /// The file.
+        path: PathBuf,
+        /// Its tables, comma-separated, in name order.
+        tables: String,
+    },
     /// The file was written by a newer version of the library.
     #[error(
         "the store is at schema version {found}, newer than this program knows ({known}): upgrade the program"

@@ -97,10 +97,6 @@ impl Store {
 
     /// Opens the store at `path` with the given options.
     pub fn open_with(path: impl AsRef<Path>, options: &Options) -> Result<Store, StoreError> {
-        // FIXME: a SQLite file of another application is migrated into
-        // instead of refused. A check of its tables before the set-up was
-        // tried, but it met SQLITE_BUSY while other processes were creating
-        // the same new file, so it needs to wait out the busy timeout first.
         let path = path.as_ref();
         let open_err = |source| StoreError::Open {
             path: path.to_owned(),
@@ -116,6 +112,10 @@ impl Store {
         .map_err(open_err)?;
         Store::setup(conn, options).map_err(|e| match e {
             StoreError::Sqlite(source) => open_err(source),
+            StoreError::ForeignDatabase { tables, .. } => StoreError::ForeignDatabase {
+                path: path.to_owned(),
+                tables,
+            },
             other => other,
         })
     }
@@ -125,26 +125,37 @@ impl Store {
         Store::setup(Connection::open_in_memory()?, &Options::default())
     }
 
+    /// Sets the connection up and brings the schema up to date.
+    ///
+    /// The order matters. Nothing is written to the file before the check
+    /// that it is not another application's database, and that check runs
+    /// in the same `BEGIN IMMEDIATE` transaction as the migrations
+    /// ([`migrations::migrate`]): several processes creating the same new
+    /// file at once take the write lock one after the other, inside the
+    /// busy timeout, and each sees either an empty file or the finished
+    /// schema of the first, never half of it. Only then is the file
+    /// switched to WAL, which rewrites its header.
     fn setup(mut conn: Connection, options: &Options) -> Result<Store, StoreError> {
-        // The timeout comes first: switching to WAL and migrating both need
+        // The timeout comes first: migrating and switching to WAL both need
         // locks that another process may hold at this very moment.
         conn.busy_timeout(options.busy_timeout)?;
-        // WAL lets readers (reports) run while an import writes, and with
-        // synchronous=NORMAL a commit costs no fsync (a power cut may lose the
-        // last commits, never corrupt the file).
         // 16 KiB pages (SQLite's default is 4 KiB) make a year of visits
         // fewer pages to write at import and to walk at report time; the
         // size only applies to a file not yet written, so an existing store
-        // keeps its own.
+        // (or another application's file) keeps its own, and setting it
+        // writes nothing.
         conn.pragma_update(None, "page_size", 16 * 1024)?;
-        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrations::migrate(&mut conn)?;
+        // WAL lets readers (reports) run while an import writes, and with
+        // synchronous=NORMAL a commit costs no fsync (a power cut may lose the
+        // last commits, never corrupt the file).
+        switch_to_wal(&conn, options.busy_timeout)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         // A page cache of 32 MiB (SQLite's default is 2 MiB) keeps the
         // (site, reference) index of a year in memory while a large file is
         // imported; it is a ceiling, taken only as pages are used.
         conn.pragma_update(None, "cache_size", -32 * 1024)?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        migrations::migrate(&mut conn)?;
         Ok(Store { conn })
     }
 
@@ -205,6 +216,44 @@ impl Store {
     /// The import of the file with this content, if there was one.
     pub fn find_import(&self, sha256: &str) -> Result<Option<ImportInfo>, StoreError> {
         import::find_import(&self.conn, sha256)
+    }
+}
+
+/// Switches the file to WAL, waiting out other processes within `timeout`.
+///
+/// SQLite switches a file to WAL by reading its header and then upgrading to
+/// the write lock; when another process holds a read lock at that moment
+/// (it is switching too, or checking the schema), the upgrade fails at once
+/// with SQLITE_BUSY without calling the busy handler, since waiting while
+/// holding a read lock could deadlock. The statement is then tried again
+/// after a short sleep, with no lock held, until the timeout. A file already
+/// in WAL is left as it is: the statement reads its header and writes
+/// nothing.
+fn switch_to_wal(conn: &Connection, timeout: Duration) -> Result<(), StoreError> {
+    let deadline = std::time::Instant::now() + timeout;
+    let mut pause = Duration::from_millis(1);
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
+            Ok(mode) if mode.eq_ignore_ascii_case("wal") || mode.eq_ignore_ascii_case("memory") => {
+                return Ok(());
+            }
+            // SQLite answers with the mode it kept when it could not switch.
+            Ok(_) if std::time::Instant::now() < deadline => {}
+            Ok(mode) => {
+                return Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                    Some(format!(
+                        "the file stayed in journal mode {mode}: another process kept it locked"
+                    )),
+                )));
+            }
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && std::time::Instant::now() < deadline => {}
+            Err(e) => return Err(e.into()),
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(50));
     }
 }
 

@@ -21,15 +21,54 @@ pub fn latest_version() -> u32 {
     MIGRATIONS.last().map_or(0, |(v, _)| *v)
 }
 
-/// Brings the database up to [`latest_version`].
+/// The tables every em database has from its first migration on.
+const FIRST_TABLES: &[&str] = &["imports", "visits"];
+
+/// The tables of a database that is not an em database, comma-separated in
+/// name order: a file holding tables but no em schema version (`PRAGMA
+/// user_version` 0), or one whose version is set but lacks the tables of
+/// the first migration. `None` for an empty file or an em database.
+fn foreign_tables(conn: &Connection, version: u32) -> Result<Option<String>, rusqlite::Error> {
+    let mut stmt = conn.prepare(
+        "SELECT name FROM sqlite_schema \
+         WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
+         ORDER BY name",
+    )?;
+    let tables = stmt
+        .query_map([], |row| row.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    let foreign = if version == 0 {
+        !tables.is_empty()
+    } else {
+        FIRST_TABLES.iter().any(|t| !tables.iter().any(|n| n == t))
+    };
+    Ok(foreign.then(|| {
+        if tables.is_empty() {
+            "none".to_owned()
+        } else {
+            tables.join(", ")
+        }
+    }))
+}
+
+/// Brings the database up to [`latest_version`], after checking that it is
+/// an em database or an empty file.
 ///
-/// The check of the current version and the migrations run in one
-/// `BEGIN IMMEDIATE` transaction, so two processes opening a fresh file at
-/// once apply each migration exactly once: the second waits for the write
-/// lock, then sees the version the first recorded.
+/// The check, the reading of the current version and the migrations run in
+/// one `BEGIN IMMEDIATE` transaction, so two processes opening a fresh file
+/// at once apply each migration exactly once: the second waits for the
+/// write lock (within the busy timeout), then sees the version the first
+/// recorded. A file of another application is refused before anything is
+/// written: the transaction is rolled back having only read.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let current: u32 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if let Some(tables) = foreign_tables(&tx, current)? {
+        return Err(StoreError::ForeignDatabase {
+            path: tx.path().map(Into::into).unwrap_or_default(),
+            tables,
+        });
+    }
     let known = latest_version();
     if current > known {
         return Err(StoreError::NewerSchema {

@@ -118,3 +118,55 @@ fn concurrent_writer_processes_lose_nothing_and_store_nothing_twice() {
     assert_eq!(shared.len(), 1);
     assert_eq!(shared[0].rows as usize, SHARED_VISITS);
 }
+
+const OPENER: &str = "EM_STORE_TEST_OPENER";
+
+/// Many processes creating the same new file at the very same moment: each
+/// one checks that it is not another application's database, in the
+/// migrations' write transaction, so none of them sees a half-made schema,
+/// takes the file for a foreign one, or fails with "database is locked".
+#[test]
+fn processes_creating_one_new_file_at_once_all_open_it() {
+    if let Ok(db) = std::env::var(OPENER) {
+        let mut store = Store::open(&db).expect("open");
+        let source = ImportSource {
+            file_name: "same.csv".into(),
+            sha256: "same".into(),
+        };
+        let records = (0..3).map(|j| Record::Visit(visit(format!("same-{j}"), 2)));
+        store.import_records(&source, records).expect("import");
+        return;
+    }
+    let exe = std::env::current_exe().unwrap();
+    for round in 0..3 {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join(format!("new-{round}.sqlite"));
+        let children: Vec<_> = (0..8)
+            .map(|_| {
+                Command::new(&exe)
+                    .args([
+                        "--exact",
+                        "processes_creating_one_new_file_at_once_all_open_it",
+                        "--test-threads=1",
+                        "--nocapture",
+                    ])
+                    .env(OPENER, &db)
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let output = child.wait_with_output().unwrap();
+            assert!(
+                output.status.success(),
+                "an opener failed in round {round}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        let store = Store::open(&db).unwrap();
+        assert_eq!(store.counts().unwrap().visits, 3);
+        assert_eq!(store.counts().unwrap().imports, 1);
+    }
+}

@@ -240,3 +240,74 @@ fn a_reused_scan_buffer_never_leaks_a_field_of_the_previous_row() {
         .unwrap();
     assert_eq!(all_visits(&store), vec![full, sparse]);
 }
+
+#[test]
+fn a_database_of_another_application_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.sqlite");
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other
+        .execute_batch("CREATE TABLE x (a INTEGER); INSERT INTO x VALUES (1); CREATE TABLE b (c);")
+        .unwrap();
+    drop(other);
+    let before = std::fs::read(&path).unwrap();
+
+    let err = Store::open(&path).unwrap_err();
+    assert!(
+        matches!(&err, em_store::StoreError::ForeignDatabase { tables, .. } if tables == "b, x"),
+        "{err}"
+    );
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{} is a SQLite database of another application (tables: b, x), not an em network database; nothing was written to it",
+            path.display()
+        )
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the file was written"
+    );
+    assert!(!dir.path().join("other.sqlite-wal").exists());
+    assert!(!dir.path().join("other.sqlite-journal").exists());
+    // Refused again the second time: the first attempt left no em schema.
+    assert!(matches!(
+        Store::open(&path).unwrap_err(),
+        em_store::StoreError::ForeignDatabase { .. }
+    ));
+}
+
+#[test]
+fn a_database_with_a_version_but_without_the_em_tables_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("versioned.sqlite");
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other
+        .execute_batch("CREATE TABLE notes (t TEXT); PRAGMA user_version = 2;")
+        .unwrap();
+    drop(other);
+    let err = Store::open(&path).unwrap_err();
+    assert!(
+        matches!(&err, em_store::StoreError::ForeignDatabase { tables, .. } if tables == "notes"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_empty_file_and_an_em_database_still_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("em.sqlite");
+    std::fs::write(&path, b"").unwrap();
+    drop(Store::open(&path).unwrap());
+    let store = Store::open(&path).unwrap();
+    assert_eq!(
+        store.schema_version().unwrap(),
+        em_store::migrations::latest_version()
+    );
+    let mode: String = store
+        .connection()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
