@@ -218,6 +218,104 @@ pub fn problems_of_areas(
     found
 }
 
+/// The files of a ruleset folder as read from disk (file name → bytes)
+/// turned into texts, with one problem for each file that is not UTF-8
+/// text: its name, the line and the byte offset of the first byte that is
+/// not UTF-8. The other files are decoded all the same, so that a check of
+/// the folder goes on with them.
+pub fn decode_files(
+    raw: BTreeMap<String, Vec<u8>>,
+) -> (BTreeMap<String, String>, Vec<RulesetError>) {
+    let mut texts = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (name, bytes) in raw {
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                texts.insert(name, text);
+            }
+            Err(e) => {
+                let bytes = e.as_bytes();
+                let offset = e.utf8_error().valid_up_to();
+                let valid = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
+                let (line, column) = error::line_column(valid, offset);
+                problems.push(RulesetError {
+                    file: name,
+                    path: String::new(),
+                    line: Some(line),
+                    column: Some(column),
+                    reason: format!(
+                        "the file is not UTF-8 text: byte 0x{:02X} at byte offset {offset} is not \
+                         valid UTF-8 (save the file as UTF-8)",
+                        bytes[offset]
+                    ),
+                });
+            }
+        }
+    }
+    (texts, problems)
+}
+
+/// Every problem of a ruleset folder read from disk (file name → bytes),
+/// the check `em ruleset check` makes and every loading of a folder makes
+/// before use: a file that is not UTF-8, the core's files, each of `areas`
+/// on its own file, and the files no area reads; sorted by file and line.
+/// Each file is checked on its own, so one broken file hides nothing of the
+/// others.
+pub fn problems_of_folder(
+    raw: BTreeMap<String, Vec<u8>>,
+    areas: &[RulesArea],
+) -> Vec<RulesetError> {
+    let (texts, mut found) = decode_files(raw);
+    let undecoded: Vec<String> = found.iter().map(|e| e.file.clone()).collect();
+    // A file that is not UTF-8 is named once, for that reason, and not again
+    // as missing.
+    found.extend(
+        problems_of_areas(&texts, areas)
+            .into_iter()
+            .filter(|e| !undecoded.contains(&e.file)),
+    );
+    let known: Vec<&str> = CORE_FILES
+        .iter()
+        .copied()
+        .chain(areas.iter().map(|a| a.file))
+        .collect();
+    for name in texts.keys().chain(&undecoded) {
+        if !known.contains(&name.as_str()) {
+            found.push(RulesetError::at(
+                name,
+                "",
+                format!(
+                    "no area of the rules reads this file (they read {})",
+                    known.join(", ")
+                ),
+            ));
+        }
+    }
+    found.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)));
+    found
+}
+
+/// The files the core itself reads in a ruleset folder.
+pub const CORE_FILES: [&str; 2] = ["ruleset.toml", "statistics.toml"];
+
+impl Ruleset {
+    /// Loads a ruleset folder read from disk (file name → bytes) after the
+    /// whole check of [`problems_of_folder`] — every area, not only the
+    /// core's — so that a ruleset in use is one `em ruleset check` accepts;
+    /// every problem of every file is returned at once.
+    pub fn from_folder_files(
+        raw: BTreeMap<String, Vec<u8>>,
+        areas: &[RulesArea],
+    ) -> Result<Ruleset, RulesetErrors> {
+        let found = problems_of_folder(raw.clone(), areas);
+        if !found.is_empty() {
+            return Err(RulesetErrors(found));
+        }
+        let (texts, _) = decode_files(raw);
+        Ruleset::from_files(texts)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,6 +326,81 @@ mod tests {
             .iter()
             .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
             .collect()
+    }
+
+    /// The shipped core files, the only ones a check with no areas reads.
+    fn shipped_bytes() -> BTreeMap<String, Vec<u8>> {
+        shipped_files()
+            .into_iter()
+            .filter(|(n, _)| CORE_FILES.contains(&n.as_str()))
+            .map(|(n, t)| (n, t.into_bytes()))
+            .collect()
+    }
+
+    #[test]
+    fn a_file_that_is_not_utf8_is_one_problem_with_its_line_and_offset_and_the_others_are_checked()
+    {
+        let mut raw = shipped_bytes();
+        // Windows-1252 "é" on line 3 of the manifest.
+        raw.insert(
+            "ruleset.toml".into(),
+            b"id = \"x\"\nversion = \"1\"\nname = \"R\xe9gion\"\n".to_vec(),
+        );
+        let stats = String::from_utf8(raw["statistics.toml"].clone()).unwrap();
+        raw.insert(
+            "statistics.toml".into(),
+            stats
+                .replace("schema_version = 1", "schema_version = \"one\"")
+                .into_bytes(),
+        );
+        raw.insert("notes.toml".into(), vec![0xff, b'\n']);
+        let found = problems_of_folder(raw.clone(), &[]);
+        let places: Vec<_> = found
+            .iter()
+            .map(|e| (e.file.as_str(), e.line, e.column))
+            .collect();
+        assert_eq!(
+            places,
+            [
+                ("notes.toml", None, None),
+                ("notes.toml", Some(1), Some(1)),
+                ("ruleset.toml", Some(3), Some(10)),
+                ("statistics.toml", Some(5), Some(18)),
+            ],
+            "{found:?}"
+        );
+        assert!(found[0].reason.contains("no area"), "{found:?}");
+        assert!(found[1].reason.contains("byte offset 0"), "{found:?}");
+        assert!(
+            found[2].reason.contains("byte 0xE9 at byte offset 32"),
+            "{}",
+            found[2]
+        );
+        let err = Ruleset::from_folder_files(raw, &[]).unwrap_err();
+        assert_eq!(err.0, found);
+    }
+
+    #[test]
+    fn a_folder_is_loaded_only_when_every_area_passes() {
+        fn picky(text: &str, _: &str, _: &str) -> Vec<RulesetError> {
+            if text.contains("bad") {
+                vec![RulesetError::at("area.toml", "x", "bad value")]
+            } else {
+                Vec::new()
+            }
+        }
+        let area = RulesArea {
+            file: "area.toml",
+            problems: picky,
+        };
+        let mut raw = shipped_bytes();
+        raw.insert("area.toml".into(), b"x = \"bad\"\n".to_vec());
+        let err = Ruleset::from_folder_files(raw.clone(), &[area]).unwrap_err();
+        assert_eq!(err.0.len(), 1, "{err}");
+        assert_eq!(err.0[0].reason, "bad value");
+        raw.insert("area.toml".into(), b"x = \"good\"\n".to_vec());
+        let ruleset = Ruleset::from_folder_files(raw, &[area]).unwrap();
+        assert_eq!(ruleset.manifest.id, "champagne-ardenne");
     }
 
     #[test]
