@@ -13,8 +13,8 @@ use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use em_core::statistics::{Record, RecordKind, Visit};
 use em_plugin_host::{
-    HostConfig, HostError, ManifestError, PluginEntry, PluginError, PluginKind, RulesCheck,
-    SiteTables,
+    HostConfig, HostError, LoadFailure, ManifestError, PluginEntry, PluginError, PluginKind,
+    RulesCheck, SiteTables,
 };
 
 use crate::activity::ActivityReport;
@@ -29,6 +29,7 @@ use crate::ruleset::Ruleset;
 fn failure_of(e: &PluginError) -> &'static str {
     match e {
         PluginError::Unknown { .. } => "unknown",
+        PluginError::UnknownSite { .. } => "unknown_site",
         PluginError::Io { .. } => "io",
         PluginError::HashMismatch { .. } => "hash_mismatch",
         PluginError::Corrupt { .. } => "corrupt",
@@ -104,6 +105,37 @@ impl From<&PluginError> for PluginFailure {
             phase,
             message,
             problems,
+        }
+    }
+}
+
+impl From<&LoadFailure> for PluginFailure {
+    /// A plugin left out of a manifest: every problem is placed in the
+    /// manifest (file, line, and for an unknown site its column and field),
+    /// where whoever fixes it will look.
+    fn from(f: &LoadFailure) -> Self {
+        let manifest = Some(f.manifest.display().to_string());
+        let problems = match &f.error {
+            PluginError::UnknownSite { violations, .. } => violations
+                .iter()
+                .map(|v| Problem {
+                    file: manifest.clone(),
+                    line: Some(v.line as u64),
+                    column: Some(v.column as u64),
+                    field: Some(v.field.clone()),
+                    ..Problem::reason(v.reason.clone())
+                })
+                .collect(),
+            error => vec![Problem {
+                file: manifest,
+                line: Some(f.line as u64),
+                ..Problem::reason(error.to_string())
+            }],
+        };
+        PluginFailure {
+            message: f.to_string(),
+            problems,
+            ..PluginFailure::from(&f.error)
         }
     }
 }
@@ -307,22 +339,45 @@ impl PluginHost {
         }))
     }
 
-    /// Loads every plugin of the manifest at `path`. A manifest that cannot
-    /// be read or has problems is an error; a plugin that does not load is
-    /// listed in `failed` and the others load.
-    pub fn load_manifest(&self, path: String) -> Result<LoadOutcome, EmError> {
+    /// Loads every plugin of the manifest at `path`, checking their sites
+    /// against `registry` (the shipped one when not given). A manifest that
+    /// cannot be read or has problems is an error; a plugin that does not
+    /// load, or names a site the registry does not know, is listed in
+    /// `failed` with its place in the manifest, and the others load.
+    ///
+    /// As in Rust, where the outcome cannot be dropped unread, the Python
+    /// wrapper raises when `failed` is not empty.
+    pub fn load_manifest(
+        &self,
+        path: String,
+        registry: Option<Arc<Registry>>,
+    ) -> Result<LoadOutcome, EmError> {
         let _span = tracing::info_span!("binding.plugin_load_manifest").entered();
-        let outcome = self.write().load_manifest(Path::new(&path))?;
+        let registry = registry.unwrap_or_else(Registry::shipped);
+        let known: Vec<&str> = registry
+            .core()
+            .sites
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect();
+        let outcome = self
+            .write()
+            .load_manifest_for_sites(Path::new(&path), &known)?;
         Ok(LoadOutcome {
             loaded: outcome.loaded,
             failed: outcome.failed.iter().map(PluginFailure::from).collect(),
         })
     }
 
-    /// Loads the manifest at `path` and returns its plugins; an error
-    /// listing every plugin that did not load, if one did not.
-    pub fn check_manifest(&self, path: String) -> Result<Vec<PluginInfo>, EmError> {
-        let outcome = self.load_manifest(path.clone())?;
+    /// Loads the manifest at `path` as [`PluginHost::load_manifest`] does
+    /// and returns its plugins; an error listing every plugin that did not
+    /// load, if one did not.
+    pub fn check_manifest(
+        &self,
+        path: String,
+        registry: Option<Arc<Registry>>,
+    ) -> Result<Vec<PluginInfo>, EmError> {
+        let outcome = self.load_manifest(path.clone(), registry)?;
         if outcome.failed.is_empty() {
             let host = self.read();
             return Ok(host

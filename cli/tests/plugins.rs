@@ -279,3 +279,62 @@ fn plugins_check_exits_non_zero_when_a_plugin_fails_its_check() {
     let run = em(&["plugins", "list", s(&mixed)]);
     assert!(run.status.success(), "{}", text(&run));
 }
+
+#[test]
+fn em_demo_with_failing_plugins_writes_the_rest_and_exits_3_naming_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let plugins = dir.path().join("plugins");
+    fs::create_dir(&plugins).unwrap();
+    let manifest = install(
+        &plugins,
+        &[
+            ("youth-report", "report", "youth_report", &["troyes"]),
+            // Traps when it renders: its section is left out.
+            ("hostile-trap", "report", "hostile_trap", &["sedan"]),
+            // Names a site the registry does not know: left out at load,
+            // and the files of its known site (Épernay) are refused rather
+            // than stored unchecked.
+            (
+                "local-rule",
+                "rules",
+                "local_rule",
+                &["epernay", "atlantis"],
+            ),
+        ],
+    );
+    let out = dir.path().join("demo");
+    let run = em(&["demo", "--out", s(&out), "--plugins", s(&manifest)]);
+    let said = text(&run);
+    assert_eq!(run.status.code(), Some(3), "{said}");
+    // Each failing plugin is named, the unknown site with its manifest line.
+    assert!(
+        said.contains("plugins.toml:22:") && said.contains("`atlantis` is not a site"),
+        "{said}"
+    );
+    assert!(
+        said.contains("plugin `hostile-trap` for sedan left out"),
+        "{said}"
+    );
+    assert!(
+        said.contains("1 plugin(s) could not be loaded, 1 plugin run(s) failed"),
+        "{said}"
+    );
+    // Everything else is written: the report with the working plugin's
+    // section, its JSON and CSV tables, and the governance page.
+    let page = fs::read_to_string(out.join("report/index.html")).unwrap();
+    assert!(
+        page.contains("moins de 26 ans"),
+        "the youth section is missing"
+    );
+    assert!(
+        page.contains("Espace métiers de Troyes"),
+        "Troyes' part is missing"
+    );
+    for file in [
+        "report/report.json",
+        "report/governance.html",
+        "em-demo.sqlite",
+    ] {
+        assert!(out.join(file).is_file(), "{file} was not written");
+    }
+}

@@ -49,7 +49,7 @@ from ._network import (
     Row,
     open_network,
 )
-from ._plugins import Finding, LoadOutcome, PluginHost, PluginInfo
+from ._plugins import Finding, LoadOutcome, PluginHost, PluginInfo, PluginLoadError
 from ._territory import Territory
 from ._rules import (
     CodeInfo,
@@ -99,6 +99,7 @@ __all__ = [
     "LabellingError",
     "NotFoundError",
     "PluginError",
+    "PluginLoadError",
     "PluginHost",
     "PluginInfo",
     "Problem",

@@ -7,6 +7,12 @@ cap, a deadline per call). A plugin that fails raises :class:`PluginError`
 with the plugin's name (``plugin``) and what happened (``failure``:
 ``timeout``, ``memory_cap``, ``trap``, ``interface_version``,
 ``hash_mismatch``, ``tampered``...); the host goes on working.
+
+Loading a manifest whose plugins partly load raises :class:`PluginLoadError`
+naming each plugin left out with its place in the manifest; the plugins
+that loaded stay loaded, so a caller that accepts a partial load catches it
+and goes on. (The Rust API returns the same outcome as a value it will not
+let a caller drop unread; in Python only an exception cannot go unseen.)
 """
 
 from __future__ import annotations
@@ -51,10 +57,38 @@ class PluginInfo:
 @dataclass(frozen=True)
 class LoadOutcome:
     """What loading a manifest gave: the plugins that loaded, and one
-    :class:`PluginError` (not raised) per plugin that did not."""
+    :class:`PluginError` per plugin that did not (then raised inside a
+    :class:`PluginLoadError`)."""
 
     loaded: List[str]
     failed: List[PluginError]
+
+
+class PluginLoadError(PluginError):
+    """Plugins of a manifest were left out; the others loaded and stay
+    loaded in the host.
+
+    ``failed`` holds one :class:`PluginError` per plugin left out, each
+    placed in the manifest (``file``, ``line``, and for a site the registry
+    does not know ``column`` and ``field``) with its ``reason``; ``loaded``
+    names the plugins that loaded. ``problems`` lists every failure's
+    problems, so ``file``, ``line`` and ``reason`` give the first one's.
+    """
+
+    def __init__(self, manifest: str, outcome: LoadOutcome) -> None:
+        first = outcome.failed[0]
+        names = ", ".join(f"`{f.plugin}`" for f in outcome.failed)
+        super().__init__(
+            f"{manifest}: {len(outcome.failed)} plugin(s) left out ({names}); "
+            f"first: {first.message}",
+            [p for f in outcome.failed for p in f.problems],
+            plugin=first.plugin,
+            failure=first.failure,
+            phase=first.phase,
+        )
+        self.loaded: List[str] = outcome.loaded
+        self.failed: List[PluginError] = outcome.failed
+        self.outcome: LoadOutcome = outcome
 
 
 @dataclass(frozen=True)
@@ -116,23 +150,42 @@ class PluginHost:
         except _n.EmError as e:
             raise_from_native(e)
 
-    def load_manifest(self, path: PathLike) -> LoadOutcome:
-        """Loads every plugin of the manifest at ``path``. A bad manifest
-        raises :class:`PluginError`; a plugin that does not load is listed
-        in ``failed`` and the others load."""
+    def load_manifest(self, path: PathLike, registry: Optional[Registry] = None) -> LoadOutcome:
+        """Loads every plugin of the manifest at ``path``, their sites
+        checked against ``registry`` (the shipped one by default), and
+        returns the plugins loaded.
+
+        A bad manifest raises :class:`PluginError` (``failure`` is
+        ``manifest``). A plugin that does not load (a changed file, a crash
+        at start-up, another interface version, a site the registry does
+        not know...) is left out and the others load; then
+        :class:`PluginLoadError` is raised, naming each one left out with
+        its manifest file, line and reason. Catch it to go on with the
+        plugins that loaded."""
+        manifest = os.fspath(path)
         try:
-            outcome = self._native.load_manifest(os.fspath(path))
+            native = self._native.load_manifest(
+                manifest, registry._native if registry else None
+            )
         except _n.EmError as e:
             raise_from_native(e)
-        return LoadOutcome(
-            loaded=list(outcome.loaded), failed=[_failure(f) for f in outcome.failed]
+        outcome = LoadOutcome(
+            loaded=list(native.loaded), failed=[_failure(f) for f in native.failed]
         )
+        if outcome.failed:
+            raise PluginLoadError(manifest, outcome)
+        return outcome
 
-    def check(self, path: PathLike) -> List[PluginInfo]:
+    def check(self, path: PathLike, registry: Optional[Registry] = None) -> List[PluginInfo]:
         """Loads the manifest at ``path`` and returns its plugins; raises
         :class:`PluginError` listing every plugin that did not load."""
         try:
-            return [_info(i) for i in self._native.check_manifest(os.fspath(path))]
+            return [
+                _info(i)
+                for i in self._native.check_manifest(
+                    os.fspath(path), registry._native if registry else None
+                )
+            ]
         except _n.EmError as e:
             raise_from_native(e)
 

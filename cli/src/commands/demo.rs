@@ -103,9 +103,14 @@ pub fn run(out: &Path, plugins: Option<&Path>) -> Result<(), CliError> {
         None => None,
     };
     let summary = import_files(&mut store, &importer, &to_import, host.as_ref())?;
-    if summary.refused > 0 {
+    // Without plugins a refused demo file is a fault of the project (the
+    // generator and the importers disagree), and the demo stops. With them,
+    // a site's rules plugin that could not load, crashed or refused rows
+    // refuses that site's files; the demo goes on with the others and says
+    // so at the end, as `em report` does for a report plugin left out.
+    if summary.refused > 0 && host.is_none() {
         return Err(CliError::Input(format!(
-            "{} demo file(s) were refused (problems above): the generator disagrees with the importers or with a site's rules plugin",
+            "{} demo file(s) were refused (problems above): the generator disagrees with the importers",
             summary.refused
         )));
     }
@@ -116,9 +121,18 @@ pub fn run(out: &Path, plugins: Option<&Path>) -> Result<(), CliError> {
         .ok_or_else(|| CliError::Input("the demo simulates no year".to_owned()))?;
     eprintln!("3/3 writing the activity report (bilan d'activité) of {year}");
     let mut report = crate::commands::report::build(&store, &registry, &ruleset, year)?;
+    let mut sections_left_out = 0;
     if let Some(host) = &host {
         let (ran, failed) = crate::commands::plugins::run_report_plugins(host, &mut report);
         eprintln!("    {ran} site plugin section(s) added to the report, {failed} left out");
+        // `failed` counts the report plugins that could not load too; they
+        // are counted once, below, with the others that could not load.
+        let not_loaded = host
+            .left_out
+            .iter()
+            .filter(|(entry, _)| entry.kind == em_plugin_host::PluginKind::Report)
+            .count();
+        sections_left_out = failed - not_loaded;
     }
     let report_dir = out.join("report");
     // The governance sample of the repository: the meetings of the demo
@@ -162,5 +176,15 @@ pub fn run(out: &Path, plugins: Option<&Path>) -> Result<(), CliError> {
         ));
     }
     crate::output::say(format_args!("database: {}", db.display()));
+    // The demo is written but for what the failing plugins cost; a script
+    // must still learn that it is not whole, hence a verdict (exit code 3).
+    let plugins_left_out = host.as_ref().map_or(0, |h| h.left_out.len());
+    if plugins_left_out + sections_left_out + summary.refused > 0 {
+        return Err(CliError::Verdict(format!(
+            "demo written in {}, but not whole (each cause is named above): {plugins_left_out} plugin(s) could not be loaded, {sections_left_out} plugin run(s) failed and left their section out of the report, {} site file(s) were refused",
+            out.display(),
+            summary.refused
+        )));
+    }
     Ok(())
 }

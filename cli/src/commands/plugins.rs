@@ -11,9 +11,7 @@
 use std::path::Path;
 
 use em_core::activity::ActivityReport;
-use em_plugin_host::{
-    HostConfig, Manifest, PluginEntry, PluginError, PluginHost, PluginKind, SiteTables,
-};
+use em_plugin_host::{HostConfig, PluginEntry, PluginError, PluginHost, PluginKind, SiteTables};
 
 use crate::args::{PluginsArgs, PluginsCommand};
 use crate::error::CliError;
@@ -52,9 +50,9 @@ impl SitePlugins {
     }
 }
 
-/// The manifest's plugins loaded in a host; each plugin that fails to load
-/// is printed once on standard error and left out. A site of the manifest
-/// that is not in the registry refuses the whole manifest, with its line.
+/// The manifest's plugins loaded in a host; each plugin that fails to load,
+/// or names a site that is not in the registry, is printed once on
+/// standard error with its place in the manifest, and left out.
 pub fn host(manifest: &Path) -> Result<SitePlugins, CliError> {
     let _span = tracing::info_span!("plugins_load").entered();
     // The compiled-code cache sits beside the manifest, in a folder only its
@@ -65,22 +63,21 @@ pub fn host(manifest: &Path) -> Result<SitePlugins, CliError> {
         .unwrap_or(Path::new("."))
         .join(".em-plugin-cache");
     private_dir(&cache)?;
-    let config = HostConfig::with_cache(cache);
     let registry = em_core::Registry::champagne_ardenne();
     let known: Vec<&str> = registry.sites.iter().map(|s| s.id.as_str()).collect();
-    let entries = Manifest::load_for_sites(manifest, config.defaults, &known)
+    let mut host = PluginHost::new(HostConfig::with_cache(cache))
         .map_err(|e| CliError::Input(e.to_string()))?;
-    let mut host = PluginHost::new(config).map_err(|e| CliError::Input(e.to_string()))?;
-    let mut left_out = Vec::new();
-    // The plugins are loaded one by one here rather than through the host's
-    // manifest loading, so that each failure is printed once, by this
-    // command, and kept with its entry (its kind and sites).
-    for entry in entries.plugins {
-        if let Err(e) = host.load(entry.clone()) {
-            eprintln!("plugin left out: {e}");
-            left_out.push((entry, e));
-        }
-    }
+    let outcome = host
+        .load_manifest_for_sites(manifest, &known)
+        .map_err(|e| CliError::Input(e.to_string()))?;
+    let left_out = outcome
+        .failed
+        .into_iter()
+        .map(|failure| {
+            eprintln!("plugin left out: {failure}");
+            (failure.entry, failure.error)
+        })
+        .collect();
     Ok(SitePlugins { host, left_out })
 }
 

@@ -169,7 +169,8 @@ fn benches(c: &mut Criterion) {
         )],
     );
     let mut host = common::host(dir.path());
-    host.load_manifest(&manifest).unwrap();
+    let outcome = host.load_manifest(&manifest).unwrap();
+    assert!(outcome.failed.is_empty(), "{:?}", outcome.failed);
     let tables = common::troyes();
     // Same input, same work: both sides give the same document.
     assert_eq!(

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::document::OutputViolation;
-use crate::manifest::PluginKind;
+use crate::manifest::{PluginKind, Violation};
 
 /// The moment of a plugin's life a failure happened in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +42,21 @@ pub enum PluginError {
     /// No plugin of that name was loaded.
     #[error("plugin `{plugin}` is not loaded (is it in the manifest, and did it load?)")]
     Unknown { plugin: String },
+
+    /// The manifest enables the plugin for sites the registry does not
+    /// know; it is left out rather than enabled for no one.
+    #[error(
+        "plugin `{plugin}`: {}",
+        violations
+            .iter()
+            .map(|v| format!("{} (line {}, column {}): {}", v.field, v.line, v.column, v.reason))
+            .collect::<Vec<_>>()
+            .join("; ")
+    )]
+    UnknownSite {
+        plugin: String,
+        violations: Vec<Violation>,
+    },
 
     /// The plugin's file could not be read.
     #[error("plugin `{plugin}`: cannot read {}: {source}", path.display())]
@@ -215,6 +230,7 @@ impl PluginError {
     pub fn plugin(&self) -> &str {
         match self {
             PluginError::Unknown { plugin }
+            | PluginError::UnknownSite { plugin, .. }
             | PluginError::Io { plugin, .. }
             | PluginError::HashMismatch { plugin, .. }
             | PluginError::Corrupt { plugin, .. }

@@ -24,7 +24,7 @@ use crate::convert;
 use crate::document::{OutputError, OutputRules, document_from_plugin};
 use crate::error::{HostError, Phase, PluginError};
 use crate::findings::{Finding, findings_from_plugin};
-use crate::manifest::{Manifest, ManifestError, PluginEntry, PluginKind};
+use crate::manifest::{LoadFailure, Manifest, ManifestError, PluginEntry, PluginKind};
 use crate::sandbox::{
     Deterministic, ForbiddenImport, MemoryLimiter, Oversized, StoreState, Ticker, deadline_ticks,
     deny_imports,
@@ -66,12 +66,19 @@ pub struct SiteTables {
 
 /// What loading a manifest gave: the plugins that loaded, and why the
 /// others did not.
+///
+/// A manifest whose plugins partly load is not an error, since the host
+/// and the loaded plugins work; but the failures must not go unseen (a
+/// report would silently miss sections, an import would skip a site's
+/// rules), so the outcome may not be dropped unread.
 #[derive(Debug)]
+#[must_use = "the plugins that failed to load are in `failed`; report them"]
 pub struct LoadOutcome {
     /// Names of the plugins now loaded.
     pub loaded: Vec<String>,
-    /// One error per plugin that failed to load.
-    pub failed: Vec<PluginError>,
+    /// One failure per plugin that was left out, with its place in the
+    /// manifest.
+    pub failed: Vec<LoadFailure>,
 }
 
 enum Exports {
@@ -103,6 +110,43 @@ struct Warm<G> {
     guest: G,
 }
 
+/// What the two kinds of plugin have in common for the host: the guest
+/// type the bindings generate for their world, found in a new instance.
+trait Guest: Sized {
+    /// The loaded exports' indices of this kind, if `exports` are of it.
+    fn load(
+        exports: &Exports,
+        store: &mut Store<StoreState>,
+        instance: &wasmtime::component::Instance,
+    ) -> wasmtime::Result<Self>;
+}
+
+impl Guest for Reporter {
+    fn load(
+        exports: &Exports,
+        store: &mut Store<StoreState>,
+        instance: &wasmtime::component::Instance,
+    ) -> wasmtime::Result<Self> {
+        let Exports::Reporter(indices) = exports else {
+            unreachable!("a report plugin is loaded with reporter exports");
+        };
+        indices.load(store, instance)
+    }
+}
+
+impl Guest for Validator {
+    fn load(
+        exports: &Exports,
+        store: &mut Store<StoreState>,
+        instance: &wasmtime::component::Instance,
+    ) -> wasmtime::Result<Self> {
+        let Exports::Validator(indices) = exports else {
+            unreachable!("a rules plugin is loaded with validator exports");
+        };
+        indices.load(store, instance)
+    }
+}
+
 impl<G> Warm<G> {
     /// Makes a kept instance ready for its next call: a full deadline, and
     /// no memory refusal left over from the previous one.
@@ -111,81 +155,45 @@ impl<G> Warm<G> {
         self.store
             .set_epoch_deadline(deadline_ticks(limits.deadline, tick));
     }
-}
 
-impl Warm<Reporter> {
-    fn render(
+    /// Calls the guest; a failure is named after what stopped it.
+    fn call<R>(
         &mut self,
         loaded: &Loaded,
-        input: &wit::SiteTables,
-    ) -> Result<Result<wit::Document, String>, PluginError> {
-        self.guest
-            .call_render(&mut self.store, input)
-            .map_err(|e| classify(e, &self.store, loaded, Phase::Render))
+        phase: Phase,
+        call: impl FnOnce(&G, &mut Store<StoreState>) -> wasmtime::Result<R>,
+    ) -> Result<R, PluginError> {
+        call(&self.guest, &mut self.store).map_err(|e| classify(e, &self.store, loaded, phase))
     }
 }
 
-impl Warm<Validator> {
-    fn check(
-        &mut self,
-        loaded: &Loaded,
-        input: &[wit::Visit],
-    ) -> Result<Result<Vec<wit::Finding>, String>, PluginError> {
-        self.guest
-            .call_check(&mut self.store, input)
-            .map_err(|e| classify(e, &self.store, loaded, Phase::Check))
-    }
-}
-
-/// Takes `plugin`'s kept instance out of `warm`, made ready for a call, or
-/// starts one with `start`; runs `call` in it, and keeps it for the next
-/// call only if the call returned normally: after a trap, a timeout or a
-/// refused growth its memory may be half-written, so the next call gets a
-/// fresh one.
-fn in_kept_instance<G, T>(
-    warm: &mut BTreeMap<String, Warm<G>>,
-    plugin: &str,
-    limits: &Limits,
-    tick: Duration,
-    start: impl FnOnce() -> Result<Warm<G>, PluginError>,
-    call: impl FnOnce(&mut Warm<G>) -> Result<T, PluginError>,
-) -> Result<T, PluginError> {
-    let reused = warm.remove(plugin);
-    debug!(reused = reused.is_some(), "kept instance");
-    let mut instance = match reused {
-        Some(mut instance) => {
-            instance.ready(limits, tick);
-            instance
-        }
-        None => start()?,
-    };
-    let result = call(&mut instance);
-    if result.is_ok() {
-        warm.insert(plugin.to_owned(), instance);
-    }
-    result
-}
-
-/// The report plugins of one report run: each plugin keeps one instance
-/// for the successive sites it is called on, which saves the cost of a new
-/// instance per site (most of a call's time for a small report).
+/// The plugins of one report or one import: each plugin keeps one instance
+/// for the successive sites of a report ([`ReportRun`]) or batches of an
+/// import ([`RulesRun`]), which saves the cost of a new instance per call
+/// (most of a call's time for a small report).
 ///
-/// What a plugin keeps in memory from one site to the next is its own
+/// What a plugin keeps in memory from one call to the next is its own
 /// business and stays inside the run: it is only ever given the masked
-/// aggregates that the published report shows anyway, it is called only
-/// for its own sites, and its output is checked and masked as after a
-/// fresh start. A call that traps, times out or hits the memory cap drops
-/// the instance, and the next site gets a fresh one; the instances go
-/// when the run is dropped. For a call that shares nothing with any
-/// other, use [`PluginHost::run_report`].
-pub struct ReportRun<'h> {
+/// aggregates that the published report shows anyway, or the visits of its
+/// own sites, and its output is checked (and masked) as after a fresh
+/// start. A call that traps, times out or hits the memory cap drops the
+/// instance, and the next call gets a fresh one; the instances go when the
+/// run is dropped. For a call that shares nothing with any other, use
+/// [`PluginHost::run_report`] or [`PluginHost::run_rules`].
+pub struct Run<'h, G> {
     host: &'h PluginHost,
-    warm: BTreeMap<String, Warm<Reporter>>,
+    warm: BTreeMap<String, Warm<G>>,
 }
 
-impl std::fmt::Debug for ReportRun<'_> {
+/// The report plugins of one report run; see [`Run`].
+pub type ReportRun<'h> = Run<'h, Reporter>;
+
+/// The rules plugins of one import; see [`Run`].
+pub type RulesRun<'h> = Run<'h, Validator>;
+
+impl<G> std::fmt::Debug for Run<'_, G> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ReportRun")
+        f.debug_struct("Run")
             .field("warm", &self.warm.keys().collect::<Vec<_>>())
             .finish_non_exhaustive()
     }
@@ -201,25 +209,6 @@ impl ReportRun<'_> {
         tables: &SiteTables,
     ) -> Result<core::Document, PluginError> {
         self.host.report(plugin, tables, Some(&mut self.warm))
-    }
-}
-
-/// The rules plugins of one import: each plugin keeps one instance for the
-/// successive batches of the import, as a [`ReportRun`] does for the sites
-/// of a report. A plugin sees only visits of its own sites, and what it
-/// keeps in memory from one batch to the next stays inside the import; a
-/// call that traps, times out or hits the memory cap drops the instance,
-/// and the next batch gets a fresh one.
-pub struct RulesRun<'h> {
-    host: &'h PluginHost,
-    warm: BTreeMap<String, Warm<Validator>>,
-}
-
-impl std::fmt::Debug for RulesRun<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RulesRun")
-            .field("warm", &self.warm.keys().collect::<Vec<_>>())
-            .finish_non_exhaustive()
     }
 }
 
@@ -242,8 +231,8 @@ impl RulesRun<'_> {
 /// use em_plugin_host::{HostConfig, PluginHost};
 /// let mut host = PluginHost::new(HostConfig::with_cache("target/plugin-cache"))?;
 /// let outcome = host.load_manifest("plugins.toml".as_ref())?;
-/// for error in &outcome.failed {
-///     eprintln!("{error}");
+/// for failure in &outcome.failed {
+///     eprintln!("plugin left out: {failure}");
 /// }
 /// # Ok(()) }
 /// ```
@@ -295,21 +284,55 @@ impl PluginHost {
     /// load is reported in [`LoadOutcome::failed`] and the others load.
     pub fn load_manifest(&mut self, path: &Path) -> Result<LoadOutcome, ManifestError> {
         let manifest = Manifest::load(path, self.config.defaults)?;
+        Ok(self.load_all(path, manifest, Vec::new()))
+    }
+
+    /// Loads the plugins of the manifest at `path` as
+    /// [`PluginHost::load_manifest`] does, and leaves out (in
+    /// [`LoadOutcome::failed`]) each plugin that names a site not among
+    /// `known_sites`, the registry's; see [`Manifest::load_for_sites`].
+    pub fn load_manifest_for_sites(
+        &mut self,
+        path: &Path,
+        known_sites: &[&str],
+    ) -> Result<LoadOutcome, ManifestError> {
+        let (manifest, unknown) =
+            Manifest::load_for_sites(path, self.config.defaults, known_sites)?;
+        for failure in &unknown {
+            debug!(plugin = %failure.entry.name, error = %failure.error, "plugin not loaded");
+        }
+        Ok(self.load_all(path, manifest, unknown))
+    }
+
+    fn load_all(
+        &mut self,
+        path: &Path,
+        manifest: Manifest,
+        failed: Vec<LoadFailure>,
+    ) -> LoadOutcome {
         let mut outcome = LoadOutcome {
             loaded: Vec::new(),
-            failed: Vec::new(),
+            failed,
         };
         for entry in manifest.plugins {
             let name = entry.name.clone();
-            match self.load(entry) {
+            match self.load(entry.clone()) {
                 Ok(_) => outcome.loaded.push(name),
-                Err(e) => {
-                    warn!(plugin = %name, error = %e, "plugin not loaded");
-                    outcome.failed.push(e);
+                Err(error) => {
+                    // Logged for debugging only: the failure is the caller's
+                    // to report (the outcome cannot be dropped unread), and
+                    // a warning here would print it a second time.
+                    debug!(plugin = %name, error = %error, "plugin not loaded");
+                    outcome.failed.push(LoadFailure {
+                        manifest: path.to_owned(),
+                        line: entry.line,
+                        entry,
+                        error,
+                    });
                 }
             }
         }
-        Ok(outcome)
+        outcome
     }
 
     /// Loads one plugin: checks its hash, compiles it (or reads it back from
@@ -418,7 +441,9 @@ impl PluginHost {
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// use em_plugin_host::{HostConfig, PluginHost, PluginKind};
     /// let mut host = PluginHost::new(HostConfig::with_cache("target/plugin-cache"))?;
-    /// host.load_manifest("plugins.toml".as_ref())?;
+    /// for failure in host.load_manifest("plugins.toml".as_ref())?.failed {
+    ///     eprintln!("plugin left out: {failure}");
+    /// }
     /// let mut run = host.report_run();
     /// for tables in sites() {
     ///     for plugin in host.enabled_for(&tables.site, PluginKind::Report) {
@@ -431,10 +456,7 @@ impl PluginHost {
     /// # Ok(()) }
     /// ```
     pub fn report_run(&self) -> ReportRun<'_> {
-        ReportRun {
-            host: self,
-            warm: BTreeMap::new(),
-        }
+        self.run()
     }
 
     /// One report-plugin call, in a fresh instance or, within a run, in the
@@ -469,19 +491,11 @@ impl PluginHost {
                 .collect(),
         };
         let started = Instant::now();
-        let result = match warm {
-            None => self
-                .reporter(loaded)
-                .and_then(|mut instance| instance.render(loaded, &input)),
-            Some(warm) => in_kept_instance(
-                warm,
-                plugin,
-                &loaded.entry.limits,
-                self.config.tick,
-                || self.reporter(loaded),
-                |instance| instance.render(loaded, &input),
-            ),
-        };
+        let result = self.call(loaded, warm, |instance: &mut Warm<Reporter>| {
+            instance.call(loaded, Phase::Render, |guest, store| {
+                guest.call_render(store, &input)
+            })
+        });
         debug!(
             elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
             "plugin call returned"
@@ -492,20 +506,6 @@ impl PluginHost {
             small_count_threshold: tables.small_count_threshold,
         };
         document_from_plugin(doc, &rules).map_err(|e| output_error(plugin, e))
-    }
-
-    /// A new instance of report plugin `loaded`, its deadline running.
-    fn reporter(&self, loaded: &Loaded) -> Result<Warm<Reporter>, PluginError> {
-        let Exports::Reporter(indices) = &loaded.exports else {
-            unreachable!("a report plugin is loaded with reporter exports");
-        };
-        let mut store = self.store(&loaded.entry.limits);
-        let guest = loaded
-            .pre
-            .instantiate(&mut store)
-            .and_then(|instance| indices.load(&mut store, &instance))
-            .map_err(|e| classify(e, &store, loaded, Phase::Instantiation))?;
-        Ok(Warm { store, guest })
     }
 
     /// Runs rules plugin `plugin` on a batch of visits and returns its
@@ -521,10 +521,7 @@ impl PluginHost {
     /// instance from one batch to the next, until the run is dropped or a
     /// call fails.
     pub fn rules_run(&self) -> RulesRun<'_> {
-        RulesRun {
-            host: self,
-            warm: BTreeMap::new(),
-        }
+        self.run()
     }
 
     /// One rules-plugin call, in a fresh instance or, within a run, in the
@@ -550,19 +547,11 @@ impl PluginHost {
             return Ok(Vec::new());
         }
         let input: Vec<wit::Visit> = index.iter().map(|&i| convert::visit(&visits[i])).collect();
-        let result = match warm {
-            None => self
-                .validator(loaded)
-                .and_then(|mut instance| instance.check(loaded, &input)),
-            Some(warm) => in_kept_instance(
-                warm,
-                plugin,
-                &loaded.entry.limits,
-                self.config.tick,
-                || self.validator(loaded),
-                |instance| instance.check(loaded, &input),
-            ),
-        };
+        let result = self.call(loaded, warm, |instance: &mut Warm<Validator>| {
+            instance.call(loaded, Phase::Check, |guest, store| {
+                guest.call_check(store, &input)
+            })
+        });
         let findings = result?.map_err(|message| refused(plugin, message))?;
         let mut findings = findings_from_plugin(
             plugin,
@@ -577,18 +566,56 @@ impl PluginHost {
         Ok(findings)
     }
 
-    /// A new instance of rules plugin `loaded`, its deadline running.
-    fn validator(&self, loaded: &Loaded) -> Result<Warm<Validator>, PluginError> {
-        let Exports::Validator(indices) = &loaded.exports else {
-            unreachable!("a rules plugin is loaded with validator exports");
-        };
+    /// A new instance of plugin `loaded`, its deadline running.
+    fn instance<G: Guest>(&self, loaded: &Loaded) -> Result<Warm<G>, PluginError> {
         let mut store = self.store(&loaded.entry.limits);
         let guest = loaded
             .pre
             .instantiate(&mut store)
-            .and_then(|instance| indices.load(&mut store, &instance))
+            .and_then(|instance| G::load(&loaded.exports, &mut store, &instance))
             .map_err(|e| classify(e, &store, loaded, Phase::Instantiation))?;
         Ok(Warm { store, guest })
+    }
+
+    /// Runs `call` in a fresh instance of `loaded` or, within a run, in the
+    /// plugin's instance kept in `warm`. A kept instance is kept for the
+    /// next call only if this one returned normally: after a trap, a
+    /// timeout or a refused growth its memory may be half-written, so the
+    /// next call gets a fresh one.
+    fn call<G: Guest, T>(
+        &self,
+        loaded: &Loaded,
+        warm: Option<&mut BTreeMap<String, Warm<G>>>,
+        call: impl FnOnce(&mut Warm<G>) -> Result<T, PluginError>,
+    ) -> Result<T, PluginError> {
+        let Some(warm) = warm else {
+            return self
+                .instance(loaded)
+                .and_then(|mut instance| call(&mut instance));
+        };
+        let plugin = &loaded.entry.name;
+        let reused = warm.remove(plugin);
+        debug!(reused = reused.is_some(), "kept instance");
+        let mut instance = match reused {
+            Some(mut instance) => {
+                instance.ready(&loaded.entry.limits, self.config.tick);
+                instance
+            }
+            None => self.instance(loaded)?,
+        };
+        let result = call(&mut instance);
+        if result.is_ok() {
+            warm.insert(plugin.clone(), instance);
+        }
+        result
+    }
+
+    /// Starts a run of plugins of one kind; see [`Run`].
+    fn run<G>(&self) -> Run<'_, G> {
+        Run {
+            host: self,
+            warm: BTreeMap::new(),
+        }
     }
 
     fn get(&self, plugin: &str, kind: PluginKind) -> Result<&Loaded, PluginError> {

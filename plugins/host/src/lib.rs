@@ -28,7 +28,9 @@
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use em_plugin_host::{HostConfig, PluginHost, SiteTables};
 //! let mut host = PluginHost::new(HostConfig::with_cache("target/plugin-cache"))?;
-//! host.load_manifest("plugins/plugins.toml".as_ref())?;
+//! for failure in host.load_manifest("plugins/plugins.toml".as_ref())?.failed {
+//!     eprintln!("plugin left out: {failure}");
+//! }
 //! let tables = SiteTables {
 //!     site: "troyes".into(),
 //!     period_start: jiff::civil::date(2024, 1, 1),
@@ -65,10 +67,11 @@ pub use em_core::report::Document;
 pub use error::{HostError, Phase, PluginError};
 pub use findings::{Finding, Severity};
 pub use host::{
-    DEFAULT_TICK, LoadOutcome, PluginHost, PluginInfo, ReportRun, RulesRun, SiteTables,
+    DEFAULT_TICK, LoadOutcome, PluginHost, PluginInfo, ReportRun, RulesRun, Run, SiteTables,
 };
 #[cfg(feature = "import")]
 pub use import::RulesCheck;
 pub use manifest::{
-    Manifest, ManifestError, PluginEntry, PluginKind, Violation, is_plugin_name, parse_sha256,
+    LoadFailure, Manifest, ManifestError, PluginEntry, PluginKind, Violation, is_plugin_name,
+    parse_sha256,
 };

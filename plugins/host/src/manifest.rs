@@ -25,6 +25,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::config::Limits;
+use crate::error::PluginError;
 
 /// Which world a plugin implements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
@@ -60,6 +61,9 @@ pub struct PluginEntry {
     pub sites: Vec<String>,
     /// What it may use.
     pub limits: Limits,
+    /// The line of its `name` in the manifest (1-based), for messages that
+    /// send the reader to its entry.
+    pub line: usize,
 }
 
 /// A checked manifest.
@@ -114,6 +118,40 @@ pub enum ManifestError {
     },
 }
 
+/// A plugin of a manifest that was left out, with the place in the
+/// manifest a reader should look at: the site the registry does not know,
+/// or else the plugin's name.
+#[derive(Debug)]
+pub struct LoadFailure {
+    /// The manifest that lists the plugin.
+    pub manifest: PathBuf,
+    /// The plugin's entry.
+    pub entry: PluginEntry,
+    /// 1-based line in the manifest.
+    pub line: usize,
+    /// What went wrong; it names the plugin.
+    pub error: PluginError,
+}
+
+impl fmt::Display for LoadFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}: {}",
+            self.manifest.display(),
+            self.line,
+            self.error
+        )
+    }
+}
+
+/// An entry whose sites the registry does not all know, with one violation
+/// per unknown site.
+struct UnknownSites {
+    entry: PluginEntry,
+    violations: Vec<Violation>,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawManifest {
@@ -155,30 +193,48 @@ impl Manifest {
     }
 
     /// Reads and checks the manifest at `path` like [`Manifest::load`], and
-    /// refuses every site not among `known_sites` (the registry's), so that
-    /// a misspelt site is not a plugin silently enabled for no one.
+    /// checks each plugin's sites against `known_sites` (the registry's).
+    ///
+    /// A plugin that names a site the registry does not know is left out,
+    /// as a [`LoadFailure`] whose error lists every such site with its line,
+    /// column and field, rather than enabled for no one; the manifest's
+    /// other plugins are kept. A site can leave the registry while the
+    /// manifests that name it stay on disk, and that should not cost the
+    /// other sites their plugins. Any other problem refuses the manifest.
     pub fn load_for_sites(
         path: &Path,
         defaults: Limits,
         known_sites: &[&str],
-    ) -> Result<Manifest, ManifestError> {
+    ) -> Result<(Manifest, Vec<LoadFailure>), ManifestError> {
         let text = std::fs::read_to_string(path).map_err(|source| ManifestError::Io {
             path: path.to_owned(),
             source,
         })?;
         let base = path.parent().unwrap_or(Path::new("."));
-        Manifest::parse_checked(&text, base, defaults, Some(known_sites)).map_err(|violations| {
-            ManifestError::Invalid {
+        let (manifest, unknown) = Manifest::parse_checked(&text, base, defaults, Some(known_sites))
+            .map_err(|violations| ManifestError::Invalid {
                 path: path.to_owned(),
                 violations,
-            }
-        })
+            })?;
+        let failures = unknown
+            .into_iter()
+            .map(|u| LoadFailure {
+                manifest: path.to_owned(),
+                line: u.violations.first().map_or(u.entry.line, |v| v.line),
+                error: PluginError::UnknownSite {
+                    plugin: u.entry.name.clone(),
+                    violations: u.violations,
+                },
+                entry: u.entry,
+            })
+            .collect();
+        Ok((manifest, failures))
     }
 
     /// Checks manifest text; relative files are resolved against `base`.
     /// Returns every violation found.
     pub fn parse(text: &str, base: &Path, defaults: Limits) -> Result<Manifest, Vec<Violation>> {
-        Manifest::parse_checked(text, base, defaults, None)
+        Manifest::parse_checked(text, base, defaults, None).map(|(manifest, _)| manifest)
     }
 
     fn parse_checked(
@@ -186,7 +242,7 @@ impl Manifest {
         base: &Path,
         defaults: Limits,
         known_sites: Option<&[&str]>,
-    ) -> Result<Manifest, Vec<Violation>> {
+    ) -> Result<(Manifest, Vec<UnknownSites>), Vec<Violation>> {
         let at = |span: std::ops::Range<usize>, field: String, reason: String| {
             let (line, column) = line_column(text, span.start);
             Violation {
@@ -206,6 +262,7 @@ impl Manifest {
 
         let mut violations = Vec::new();
         let mut plugins = Vec::new();
+        let mut unknown = Vec::new();
         let mut first_seen: BTreeMap<String, usize> = BTreeMap::new();
         for (i, entry) in raw.plugin.into_iter().enumerate() {
             let entry = entry.into_inner();
@@ -257,6 +314,7 @@ impl Manifest {
                 ));
             }
             let mut sites = Vec::new();
+            let mut unknown_sites = Vec::new();
             for (j, site) in entry.sites.get_ref().iter().enumerate() {
                 if site.get_ref().trim().is_empty() {
                     violations.push(at(
@@ -267,7 +325,7 @@ impl Manifest {
                 } else if let Some(known) =
                     known_sites.filter(|known| !known.contains(&site.get_ref().as_str()))
                 {
-                    violations.push(at(
+                    unknown_sites.push(at(
                         site.span(),
                         format!("plugin[{i}].sites[{j}]"),
                         format!(
@@ -310,19 +368,31 @@ impl Manifest {
                 output_bytes: output.map_or(defaults.output_bytes, |k| k << 10),
             };
 
-            plugins.push(PluginEntry {
+            let plugin = PluginEntry {
                 name: name.clone(),
                 kind: *entry.kind.get_ref(),
                 file: base.join(entry.file.get_ref()),
                 sha256,
                 sites,
                 limits,
-            });
+                line: line_column(text, entry.name.span().start).0,
+            };
+            if unknown_sites.is_empty() {
+                plugins.push(plugin);
+            } else {
+                unknown.push(UnknownSites {
+                    entry: plugin,
+                    violations: unknown_sites,
+                });
+            }
         }
 
         if violations.is_empty() {
-            Ok(Manifest { plugins })
+            Ok((Manifest { plugins }, unknown))
         } else {
+            // A manifest refused for its own problems names the unknown
+            // sites too, so that one pass fixes everything.
+            violations.extend(unknown.into_iter().flat_map(|u| u.violations));
             Err(violations)
         }
     }
@@ -416,9 +486,16 @@ mod tests {
             "[[plugin]]\nname = \"a\"\nkind = \"rules\"\nfile = \"a\"\nsha256 = \"{HASH}\"\n\
              sites = [\"reims\", \"atlantis\"]\n"
         );
-        let violations =
+        let (manifest, unknown) =
             Manifest::parse_checked(&text, Path::new("."), Limits::default(), Some(&["reims"]))
-                .unwrap_err();
+                .unwrap();
+        // The plugin is left out, alone: the manifest itself is fine.
+        assert!(manifest.plugins.is_empty());
+        let [UnknownSites { entry, violations }] = &unknown[..] else {
+            panic!("one plugin left out");
+        };
+        assert_eq!((entry.name.as_str(), entry.line), ("a", 2));
+        assert_eq!(entry.sites, ["reims"]);
         let found: Vec<_> = violations
             .iter()
             .map(|v| (v.line, v.column, v.field.as_str()))

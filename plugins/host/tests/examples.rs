@@ -107,7 +107,7 @@ fn a_plugin_enabled_for_a_site_it_does_not_serve_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let manifest = install(dir.path(), &[local_rule(&["epernay", "sedan"])]);
     let mut outcome = host(dir.path()).load_manifest(&manifest).unwrap();
-    let err = outcome.failed.pop().unwrap();
+    let err = outcome.failed.pop().unwrap().error;
     assert!(
         matches!(&err, PluginError::Description { reason, .. } if reason.contains("sedan")),
         "{err:?}"
@@ -119,7 +119,7 @@ fn a_plugin_whose_name_differs_from_its_manifest_entry_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let manifest = install(dir.path(), &[Plugin::report("young", wasm("youth_report"))]);
     let mut outcome = host(dir.path()).load_manifest(&manifest).unwrap();
-    let err = outcome.failed.pop().unwrap();
+    let err = outcome.failed.pop().unwrap().error;
     assert!(matches!(&err, PluginError::Description { .. }), "{err:?}");
 }
 
@@ -132,7 +132,7 @@ fn a_report_plugin_declared_as_rules_is_refused() {
     };
     let manifest = install(dir.path(), &[plugin]);
     let mut outcome = host(dir.path()).load_manifest(&manifest).unwrap();
-    let err = outcome.failed.pop().unwrap();
+    let err = outcome.failed.pop().unwrap().error;
     assert!(
         matches!(&err, PluginError::WrongWorld { expected: PluginKind::Rules, found, .. }
             if found == &["espaces-metiers:plugin/reporter@0.1.0"]),
@@ -151,7 +151,8 @@ fn calls_name_unknown_plugins_wrong_kinds_and_sites_not_enabled() {
         ],
     );
     let mut host = host(dir.path());
-    host.load_manifest(&manifest).unwrap();
+    let outcome = host.load_manifest(&manifest).unwrap();
+    assert!(outcome.failed.is_empty(), "{:?}", outcome.failed);
     let mut sedan = troyes();
     sedan.site = "sedan".to_owned();
     assert!(matches!(
@@ -183,7 +184,8 @@ fn a_second_host_loads_the_compiled_plugin_from_the_cache() {
         dir.path(),
         &[Plugin::report("youth-report", wasm("youth_report"))],
     );
-    host(dir.path()).load_manifest(&manifest).unwrap();
+    let outcome = host(dir.path()).load_manifest(&manifest).unwrap();
+    assert!(outcome.failed.is_empty(), "{:?}", outcome.failed);
     let artifacts = || {
         std::fs::read_dir(dir.path().join("cache"))
             .unwrap()
@@ -215,7 +217,8 @@ fn a_report_run_gives_each_site_what_a_fresh_call_gives() {
     };
     let manifest = install(dir.path(), &[plugin]);
     let mut host = host(dir.path());
-    host.load_manifest(&manifest).unwrap();
+    let outcome = host.load_manifest(&manifest).unwrap();
+    assert!(outcome.failed.is_empty(), "{:?}", outcome.failed);
     let troyes = troyes();
     let mut sedan = troyes.clone();
     sedan.site = "sedan".to_owned();
@@ -269,4 +272,72 @@ fn a_rules_run_keeps_one_instance_and_finds_what_fresh_calls_find() {
         );
     }
     assert_eq!(run.run_rules("local-rule", &batches[0]).unwrap().len(), 1);
+}
+
+#[test]
+fn a_plugin_naming_a_site_the_registry_does_not_know_is_left_out_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = install(
+        dir.path(),
+        &[
+            local_rule(&["epernay", "atlantis"]),
+            Plugin::report("youth-report", wasm("youth_report")),
+        ],
+    );
+    let mut host = host(dir.path());
+    let outcome = host
+        .load_manifest_for_sites(&manifest, &["epernay", "troyes"])
+        .unwrap();
+    assert_eq!(outcome.loaded, ["youth-report"]);
+    let [failure] = &outcome.failed[..] else {
+        panic!("one plugin left out: {:?}", outcome.failed);
+    };
+    // The failure points at the unknown site's line, and keeps the entry
+    // (kind and known sites) so that a caller can refuse that site's work.
+    assert_eq!(failure.entry.name, "local-rule");
+    assert_eq!(failure.entry.kind, PluginKind::Rules);
+    assert_eq!(failure.entry.sites, ["epernay"]);
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let site_line = text.lines().position(|l| l.contains("atlantis")).unwrap() + 1;
+    assert_eq!(failure.line, site_line);
+    let said = failure.to_string();
+    assert!(
+        said.starts_with(&format!("{}:{site_line}: ", manifest.display())),
+        "{said}"
+    );
+    assert!(
+        matches!(&failure.error, PluginError::UnknownSite { plugin, violations }
+            if plugin == "local-rule" && violations[0].field == "plugin[0].sites[1]"),
+        "{said}"
+    );
+    assert!(
+        said.contains("`atlantis` is not a site of the registry"),
+        "{said}"
+    );
+    assert!(host.enabled_for("epernay", PluginKind::Rules).is_empty());
+    assert!(host.run_report("youth-report", &troyes()).is_ok());
+}
+
+#[test]
+fn a_plugin_that_fails_to_load_is_placed_at_its_entry_in_the_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = install(
+        dir.path(),
+        &[
+            Plugin::report("youth-report", wasm("youth_report")),
+            Plugin::report("young", wasm("youth_report")),
+        ],
+    );
+    let outcome = host(dir.path()).load_manifest(&manifest).unwrap();
+    let [failure] = &outcome.failed[..] else {
+        panic!("one plugin left out: {:?}", outcome.failed);
+    };
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let name_line = text.lines().position(|l| l == "name = \"young\"").unwrap() + 1;
+    assert_eq!((failure.entry.line, failure.line), (name_line, name_line));
+    assert!(
+        failure
+            .to_string()
+            .contains(&format!(":{name_line}: plugin `young`"))
+    );
 }

@@ -57,9 +57,9 @@ fn beside_the_youth_report(hostile: Plugin<'_>, before_load: impl FnOnce(&Path))
     let tables = troyes();
     let mut run = host.report_run();
     let error = match outcome.failed.pop() {
-        Some(error) => {
+        Some(failure) => {
             assert!(outcome.failed.is_empty(), "{:?}", outcome.failed);
-            error
+            failure.error
         }
         None => run.run_report(&name, &tables).unwrap_err(),
     };
@@ -216,7 +216,7 @@ fn a_file_changed_after_install_fails_its_hash() {
     bytes.push(0);
     std::fs::write(&file, bytes).unwrap();
     let mut outcome = host(dir.path()).load_manifest(&manifest).unwrap();
-    let err = outcome.failed.pop().unwrap();
+    let err = outcome.failed.pop().unwrap().error;
     assert!(matches!(&err, PluginError::HashMismatch { .. }), "{err:?}");
 }
 
@@ -253,14 +253,15 @@ fn a_tampered_artifact_is_set_aside_and_compiled_again() {
         dir.path(),
         &[Plugin::report("youth-report", wasm("youth_report"))],
     );
-    host(dir.path()).load_manifest(&manifest).unwrap();
+    let outcome = host(dir.path()).load_manifest(&manifest).unwrap();
+    assert!(outcome.failed.is_empty(), "{:?}", outcome.failed);
     let artifact = artifacts(dir.path()).pop().expect("an artifact was cached");
     let mut bytes = std::fs::read(&artifact).unwrap();
     bytes[0] ^= 1;
     std::fs::write(&artifact, bytes).unwrap();
     let mut outcome = host(dir.path()).load_manifest(&manifest).unwrap();
     assert!(matches!(
-        outcome.failed.pop(),
+        outcome.failed.pop().map(|f| f.error),
         Some(PluginError::Tampered { .. })
     ));
     // The tampered file was set aside: the next load compiles again.
@@ -275,12 +276,13 @@ fn an_artifact_from_another_key_is_not_loaded() {
         dir.path(),
         &[Plugin::report("youth-report", wasm("youth_report"))],
     );
-    host(dir.path()).load_manifest(&manifest).unwrap();
+    let outcome = host(dir.path()).load_manifest(&manifest).unwrap();
+    assert!(outcome.failed.is_empty(), "{:?}", outcome.failed);
     // Someone replaces the key: artifacts the host wrote under the old one
     // are no longer its own.
     std::fs::write(dir.path().join("cache/host.key"), [9u8; 32]).unwrap();
     let mut outcome = host(dir.path()).load_manifest(&manifest).unwrap();
-    let err = outcome.failed.pop().unwrap();
+    let err = outcome.failed.pop().unwrap().error;
     assert!(matches!(&err, PluginError::Tampered { .. }), "{err:?}");
 }
 
@@ -326,7 +328,7 @@ fn the_report_is_complete_beside_every_hostile_plugin() {
     let manifest = install(dir.path(), &plugins);
     let mut host = host(dir.path());
     let outcome = host.load_manifest(&manifest).unwrap();
-    let mut failed: Vec<&str> = outcome.failed.iter().map(PluginError::plugin).collect();
+    let mut failed: Vec<&str> = outcome.failed.iter().map(|f| f.error.plugin()).collect();
     failed.sort_unstable();
     assert_eq!(failed, ["future", "spin-at-start"]);
 

@@ -242,11 +242,13 @@ def test_a_plugin_for_another_interface_version_is_refused_with_both_versions(
     manifest = install(
         built, tmp_path, [Plugin("hostile-other-version", "hostile_other_version"), *EXAMPLES]
     )
-    outcome = em.PluginHost(cache_dir).load_manifest(manifest)
-    assert sorted(outcome.loaded) == ["local-rule", "youth-report"]
-    [error] = outcome.failed
-    assert isinstance(error, em.PluginError)
-    assert (error.plugin, error.failure) == ("hostile-other-version", "interface_version")
+    host = em.PluginHost(cache_dir)
+    with pytest.raises(em.PluginLoadError) as caught_load:
+        host.load_manifest(manifest)
+    assert sorted(caught_load.value.loaded) == ["local-rule", "youth-report"]
+    # The plugins that loaded stay loaded.
+    assert host.enabled_for("epernay", "rules") == ["local-rule"]
+    [error] = caught_load.value.failed
     assert "0.1.0" in str(error)
     with pytest.raises(em.PluginError) as caught:
         em.PluginHost(cache_dir).check(manifest)
@@ -260,7 +262,9 @@ def test_a_file_changed_after_install_is_refused_by_its_hash(
     with pytest.raises(em.PluginError) as caught:
         em.PluginHost().check(manifest)
     assert (caught.value.plugin, caught.value.failure) == ("youth-report", "hash_mismatch")
-    assert caught.value.file is not None and caught.value.file.endswith("youth_report.wasm")
+    # Placed at the plugin's entry in the manifest; the reason names the file.
+    assert (caught.value.file, caught.value.line) == (str(manifest), 2)
+    assert "youth_report.wasm" in caught.value.reason
 
 
 def test_a_tampered_cached_artifact_is_not_loaded(
@@ -273,10 +277,52 @@ def test_a_tampered_cached_artifact_is_not_loaded(
     data = bytearray(artifact.read_bytes())
     data[-1] ^= 1
     artifact.write_bytes(bytes(data))
-    [error] = em.PluginHost(cache).load_manifest(manifest).failed
+    with pytest.raises(em.PluginLoadError) as caught:
+        em.PluginHost(cache).load_manifest(manifest)
+    [error] = caught.value.failed
     assert (error.plugin, error.failure) == ("youth-report", "tampered")
     # The artifact was set aside: the next host compiles the plugin again.
     assert em.PluginHost(cache).load_manifest(manifest).loaded == ["youth-report"]
+
+
+def test_load_manifest_raises_naming_each_plugin_left_out_and_keeps_the_others(
+    built: pathlib.Path, tmp_path: pathlib.Path, cache_dir: pathlib.Path, report: em.ActivityReport
+) -> None:
+    manifest = install(
+        built,
+        tmp_path,
+        [
+            # Built for another interface version: refused at load.
+            Plugin("hostile-other-version", "hostile_other_version"),
+            # Names a site the registry does not know.
+            Plugin("local-rule", "local_rule", kind="rules", sites=("epernay", "atlantis")),
+            EXAMPLES[0],
+        ],
+    )
+    host = em.PluginHost(cache_dir)
+    with pytest.raises(em.PluginLoadError) as caught:
+        host.load_manifest(manifest)
+    error = caught.value
+    assert isinstance(error, em.PluginError)
+    assert error.loaded == ["youth-report"]
+    by_plugin = {f.plugin: f for f in error.failed}
+    assert sorted(by_plugin) == ["hostile-other-version", "local-rule"]
+    unknown = by_plugin["local-rule"]
+    text = manifest.read_text("utf-8").splitlines()
+    assert unknown.failure == "unknown_site"
+    assert (unknown.file, unknown.field) == (str(manifest), "plugin[1].sites[1]")
+    assert unknown.line is not None and "atlantis" in text[unknown.line - 1]
+    assert "`atlantis` is not a site of the registry" in unknown.reason
+    refused = by_plugin["hostile-other-version"]
+    assert refused.failure == "interface_version"
+    assert (refused.file, refused.line) == (str(manifest), 2) and refused.reason
+    # Every failure is in the exception's problems, each with its place,
+    # and the message names both plugins.
+    assert {p.file for p in error.problems} == {str(manifest)}
+    assert "hostile-other-version" in str(error) and "local-rule" in str(error)
+    # The host goes on with the plugin that loaded.
+    assert host.run_report("youth-report", report, "troyes")["sections"]
+    assert host.enabled_for("epernay", "rules") == []
 
 
 def test_a_bad_manifest_names_every_problem_with_its_place(tmp_path: pathlib.Path) -> None:
