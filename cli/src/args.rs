@@ -41,6 +41,15 @@ pub struct Cli {
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
 
+    /// The network's rules to use: a ruleset folder of TOML files (like
+    /// rulesets/champagne-ardenne), for every command that reads rules
+    /// (import, report, label, committee, plan, calendar, territory,
+    /// ruleset check, ...). It is checked in full, as `em ruleset check`
+    /// does, before it is used, and refused with every problem's file, line
+    /// and reason. Without it, the rules built into em are used.
+    #[arg(long, global = true, env = "EM_RULESET", value_name = "FOLDER")]
+    pub ruleset: Option<PathBuf>,
+
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
@@ -698,8 +707,9 @@ pub enum RulesetCommand {
     /// Check every file of a ruleset folder; exits with code 1 when any
     /// problem is found.
     Check {
-        /// The ruleset folder, e.g. `rulesets/champagne-ardenne`.
-        folder: PathBuf,
+        /// The ruleset folder, e.g. `rulesets/champagne-ardenne`; without it,
+        /// the folder of --ruleset, or else the rules built into em.
+        folder: Option<PathBuf>,
     },
 }
 

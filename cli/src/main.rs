@@ -16,6 +16,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = args::Cli::parse_args();
     logging::init(cli.verbose);
+    commands::ruleset::select(cli.ruleset);
     match commands::run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -8,7 +8,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use em_core::{Registry, Ruleset};
+use em_core::Registry;
 use em_import::{Importer, Mapping};
 
 use crate::args::FormatArg;
@@ -57,7 +57,7 @@ fn claim_folder(out: &Path) -> Result<(), CliError> {
 /// Runs the demo into `out` and prints where the report is.
 pub fn run(out: &Path, plugins: Option<&Path>) -> Result<(), CliError> {
     let _span = tracing::info_span!("demo").entered();
-    let ruleset = Ruleset::champagne_ardenne();
+    let ruleset = crate::commands::ruleset::current()?;
     let registry = Registry::champagne_ardenne();
     claim_folder(out)?;
     let data_dir = out.join("data");

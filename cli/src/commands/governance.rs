@@ -354,7 +354,7 @@ pub fn report_document(
 
 /// Runs `em committee …`.
 pub fn committee(args: &CommitteeArgs) -> Result<(), CliError> {
-    let ruleset = Ruleset::champagne_ardenne();
+    let ruleset = crate::commands::ruleset::current()?;
     let registry = Registry::champagne_ardenne();
     let rules = rules(&ruleset)?;
     match &args.command {
@@ -491,7 +491,7 @@ fn compliance_line(registry: &Registry, line: &em_governance::ComplianceLine) ->
 
 /// Runs `em calendar`.
 pub fn calendar(args: &CalendarArgs) -> Result<(), CliError> {
-    let ruleset = Ruleset::champagne_ardenne();
+    let ruleset = crate::commands::ruleset::current()?;
     let registry = Registry::champagne_ardenne();
     let rules = rules(&ruleset)?;
     if let Some(site) = &args.site {
@@ -538,7 +538,7 @@ pub fn calendar(args: &CalendarArgs) -> Result<(), CliError> {
 
 /// Runs `em plan …`.
 pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
-    let ruleset = Ruleset::champagne_ardenne();
+    let ruleset = crate::commands::ruleset::current()?;
     let registry = Registry::champagne_ardenne();
     let rules = rules(&ruleset)?;
     // The roadmap and the proposals, for the subcommands that arbitrate.

@@ -10,8 +10,8 @@
 
 use std::path::{Path, PathBuf};
 
+use em_core::Registry;
 use em_core::statistics::RecordKind;
-use em_core::{Registry, Ruleset};
 use em_import::{ImportError, ImportOptions, ImportReport, Importer, Mapping, Outcome};
 use em_store::Store;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -294,7 +294,7 @@ fn account(report: &ImportReport, path: &Path, summary: &mut Summary) {
 
 /// Runs `em import`.
 pub fn run(args: &ImportArgs) -> Result<(), CliError> {
-    let ruleset = Ruleset::champagne_ardenne();
+    let ruleset = crate::commands::ruleset::current()?;
     let registry = Registry::champagne_ardenne();
     for site in &args.site {
         check_site(&registry, site)?;

@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use em_core::{Registry, Ruleset};
+use em_core::Registry;
 use em_labelling::applications::Applications;
 use em_labelling::{
     Command, Context, Decision, Evaluation, Event, Format, Labelling, Opinion, OpinionKind,
@@ -21,10 +21,11 @@ use crate::args::{LabelAction, LabelArgs, LabelCommand};
 use crate::error::CliError;
 use crate::output::say;
 
-/// The shipped labelling: rules and territory.
+/// The labelling of the rules in use (`--ruleset`, or the shipped ones) and
+/// the territory.
 pub(crate) fn labelling() -> Result<Labelling, CliError> {
     Labelling::from_ruleset(
-        &Ruleset::champagne_ardenne(),
+        &crate::commands::ruleset::current()?,
         &Registry::champagne_ardenne(),
     )
     .map_err(|e| CliError::Input(e.to_string()))

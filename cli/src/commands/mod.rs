@@ -48,7 +48,7 @@ fn dispatch(command: Command) -> Result<(), CliError> {
         Command::Recruitment(args) => recruitment::run(&args),
         Command::Plugins(args) => plugins::run(&args),
         Command::Ruleset(args) => match &args.command {
-            crate::args::RulesetCommand::Check { folder } => ruleset::check(folder),
+            crate::args::RulesetCommand::Check { folder } => ruleset::check(folder.as_deref()),
         },
         Command::Report(args) => {
             let written = report::run(&args)?;

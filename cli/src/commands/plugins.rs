@@ -197,7 +197,7 @@ pub fn run(args: &PluginsArgs) -> Result<(), CliError> {
             year,
             site,
         } => {
-            let ruleset = em_core::Ruleset::champagne_ardenne();
+            let ruleset = crate::commands::ruleset::current()?;
             let registry = em_core::Registry::champagne_ardenne();
             crate::commands::import::check_site(&registry, site)?;
             let host = host(manifest)?;

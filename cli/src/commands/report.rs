@@ -214,7 +214,7 @@ fn bad_year(year: i16) -> CliError {
 
 /// Runs `em report`.
 pub fn run(args: &ReportArgs) -> Result<Written, CliError> {
-    let ruleset = Ruleset::champagne_ardenne();
+    let ruleset = crate::commands::ruleset::current()?;
     let registry = Registry::champagne_ardenne();
     let store = crate::commands::init::open(&args.db)?;
     let mut report = build(&store, &registry, &ruleset, args.year)?;

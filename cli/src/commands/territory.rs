@@ -66,7 +66,7 @@ fn print<T: serde::Serialize>(json: bool, value: &T, explanation: &str) -> Resul
 /// Runs `em territory …`.
 pub fn run(args: &TerritoryArgs) -> Result<(), CliError> {
     let _span = tracing::info_span!("territory").entered();
-    let ruleset = Ruleset::champagne_ardenne();
+    let ruleset = crate::commands::ruleset::current()?;
     let registry = Registry::champagne_ardenne();
     let day = args.date;
     let territory = territory(&registry)?;
