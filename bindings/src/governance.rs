@@ -275,6 +275,41 @@ impl Governance {
         })
     }
 
+    /// The governance page in French, as a self-contained HTML page (what
+    /// `em report` and `em demo` write as `governance.html`): the
+    /// compliance of `year` for the meetings given (refused ones left
+    /// out), the arbitration of the proposals against the roadmap, and the
+    /// plans against the regional budget.
+    pub fn page_html(
+        &self,
+        year: i32,
+        meetings_json: String,
+        roadmap_json: String,
+        proposals_json: String,
+    ) -> Result<String, EmError> {
+        let _span = tracing::info_span!("binding.governance_page_html", year).entered();
+        let page = self.page(year, &meetings_json, &roadmap_json, &proposals_json)?;
+        // The page has no masked cell: no threshold to state.
+        Ok(em_render::to_html(
+            &page.document,
+            &em_render::Options::default(),
+        ))
+    }
+
+    /// The same page as a document (JSON: title, sections of text and
+    /// tables), for other renderers.
+    pub fn page_document(
+        &self,
+        year: i32,
+        meetings_json: String,
+        roadmap_json: String,
+        proposals_json: String,
+    ) -> Result<String, EmError> {
+        let _span = tracing::info_span!("binding.governance_page_document", year).entered();
+        let page = self.page(year, &meetings_json, &roadmap_json, &proposals_json)?;
+        json::write(&page.document)
+    }
+
     /// Every site's plan of `year` against its envelope and the regional
     /// budget, as JSON.
     pub fn region_view(&self, year: i32, plans_json: String) -> Result<String, EmError> {
@@ -287,6 +322,37 @@ impl Governance {
 }
 
 impl Governance {
+    fn page(
+        &self,
+        year: i32,
+        meetings_json: &str,
+        roadmap_json: &str,
+        proposals_json: &str,
+    ) -> Result<em_governance::GovernancePage, EmError> {
+        let year = convert::year("year", year)?;
+        let meetings: Vec<Meeting> = json::parse("meetings", meetings_json)?;
+        let roadmap: Roadmap = json::parse("roadmap", roadmap_json)?;
+        let proposals: Vec<ActionProposal> = json::parse("proposals", proposals_json)?;
+        em_governance::governance_page(
+            &self.rules,
+            self.registry.core(),
+            year,
+            meetings,
+            &roadmap,
+            &proposals,
+        )
+        .map_err(|e| match e {
+            em_governance::PageError::Plan(e) => {
+                let mut error = plan_error(e.source);
+                if let EmError::Governance { message, .. } = &mut error {
+                    *message = format!("plan of {}: {message}", e.site);
+                }
+                error
+            }
+            other => governance_error(other.to_string(), vec![Problem::reason(other.to_string())]),
+        })
+    }
+
     fn build_calendar(
         &self,
         year: i32,
@@ -385,25 +451,22 @@ impl Network {
         let _span = tracing::info_span!("binding.record_meetings").entered();
         let rules = self.governance_rules()?;
         let meetings: Vec<Meeting> = json::parse("meetings", &meetings_json)?;
-        let ids = self.site_ids();
-        let mut recorded = Vec::with_capacity(meetings.len());
-        let mut problems = Vec::new();
-        let mut refused = 0;
-        for (index, meeting) in meetings.into_iter().enumerate() {
-            match em_governance::record(&rules, &ids, meeting) {
-                Ok(r) => recorded.push(r),
-                Err(refusal) => {
-                    refused += 1;
-                    problems.extend(breach_problems(Some(index as u64 + 1), &refusal));
-                }
-            }
-        }
-        if refused > 0 {
+        let checked = em_governance::record_all(&rules, &self.site_ids(), meetings);
+        if !checked.refused.is_empty() {
+            let problems = checked
+                .refused
+                .iter()
+                .flat_map(|(index, refusal)| breach_problems(Some(*index as u64 + 1), refusal))
+                .collect();
             return Err(governance_error(
-                format!("{refused} meeting(s) refused; none recorded"),
+                format!(
+                    "{} meeting(s) refused; none recorded",
+                    checked.refused.len()
+                ),
                 problems,
             ));
         }
+        let recorded = checked.recorded;
         em_store::governance::record_meetings(&mut self.store(), &recorded)?;
         tracing::info!(meetings = recorded.len(), "meetings recorded");
         json::write(&recorded)
@@ -427,11 +490,7 @@ impl Network {
         // The stored meetings passed the rules when they were recorded; a
         // ruleset changed since may refuse some, which then count as not
         // held, as the CLI counts them.
-        let accepted: Vec<Meeting> = stored
-            .into_iter()
-            .filter_map(|m| em_governance::record(&rules, &ids, m).ok())
-            .map(|r| r.meeting)
-            .collect();
+        let accepted = em_governance::record_all(&rules, &ids, stored).accepted();
         json::write(&em_governance::compliance(&rules, &ids, &accepted, year))
     }
 
@@ -470,9 +529,9 @@ impl Network {
         .map_err(stored_error)?;
         let steps: Vec<PlanStep> = decided
             .into_iter()
-            .map(|(plan, journal_record)| PlanStep {
-                plan,
-                journal_record,
+            .map(|d| PlanStep {
+                plan: d.plan,
+                journal_record: d.record,
             })
             .collect();
         json::write(&steps)

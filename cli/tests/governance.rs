@@ -2,28 +2,24 @@
 //! database: meetings recorded by `em committee record`, plans decided by
 //! `em plan decide` and transmitted by `em plan transmit` are read back by
 //! later, separate runs of `em` and by the store itself, with their journal;
-//! and every check that finds a failure exits non-zero.
+//! every check that finds a failure exits non-zero; and the governance page
+//! `em report` writes is in French.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use em_store::Store;
 
 mod common;
-use common::{em, s, text};
+use common::{em, fresh_db, governance_example as governance, json_items, plan_2010, s, text};
 
-fn governance(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../examples/governance")
-        .join(name)
-}
-
-/// A fresh, empty network database.
-fn fresh_db(dir: &Path) -> PathBuf {
-    let db = dir.join("network.sqlite");
-    let run = em(&["init", s(&db)]);
-    assert!(run.status.success(), "{}", text(&run));
-    db
+/// The meetings stored in `db` (of `year`, or all of them), read by the
+/// store itself rather than by `em`.
+fn stored_meetings(db: &Path, year: Option<i16>) -> usize {
+    let store = Store::open(db).unwrap();
+    em_store::governance::meetings(store.connection(), year)
+        .unwrap()
+        .len()
 }
 
 #[test]
@@ -31,10 +27,7 @@ fn recorded_meetings_are_judged_by_a_later_run_and_kept_once() {
     let dir = tempfile::tempdir().unwrap();
     let db = fresh_db(dir.path());
     let meetings = governance("meetings-2009.json");
-    let count =
-        serde_json::from_str::<Vec<serde_json::Value>>(&fs::read_to_string(&meetings).unwrap())
-            .unwrap()
-            .len();
+    let count = json_items(&meetings);
 
     let run = em(&["committee", "record", s(&db), s(&meetings)]);
     assert!(run.status.success(), "{}", text(&run));
@@ -45,10 +38,7 @@ fn recorded_meetings_are_judged_by_a_later_run_and_kept_once() {
     );
 
     // Another process, the store itself, sees every meeting.
-    let store = Store::open(&db).unwrap();
-    let stored = em_store::governance::meetings(store.connection(), Some(2009)).unwrap();
-    assert_eq!(stored.len(), count);
-    drop(store);
+    assert_eq!(stored_meetings(&db, Some(2009)), count);
 
     // Another run of `em` judges the recorded meetings as it judges the
     // file: the same table, line for line.
@@ -61,13 +51,7 @@ fn recorded_meetings_are_judged_by_a_later_run_and_kept_once() {
     let again = em(&["committee", "record", s(&db), s(&meetings)]);
     assert_eq!(again.status.code(), Some(1), "{}", text(&again));
     assert!(text(&again).contains("already stored"), "{}", text(&again));
-    let store = Store::open(&db).unwrap();
-    assert_eq!(
-        em_store::governance::meetings(store.connection(), None)
-            .unwrap()
-            .len(),
-        count
-    );
+    assert_eq!(stored_meetings(&db, None), count);
 }
 
 #[test]
@@ -94,12 +78,7 @@ fn a_refused_meeting_records_nothing_and_exits_non_zero() {
     let record = em(&["committee", "record", s(&db), s(&file)]);
     assert_eq!(record.status.code(), Some(1), "{}", text(&record));
     assert!(text(&record).contains("none of"), "{}", text(&record));
-    let store = Store::open(&db).unwrap();
-    assert!(
-        em_store::governance::meetings(store.connection(), None)
-            .unwrap()
-            .is_empty()
-    );
+    assert_eq!(stored_meetings(&db, None), 0);
 }
 
 #[test]
@@ -158,20 +137,8 @@ fn compliance_lines_name_the_site_and_a_missing_meeting_fails_the_check() {
 fn a_decided_then_transmitted_plan_is_seen_by_a_later_run_with_its_journal() {
     let dir = tempfile::tempdir().unwrap();
     let db = fresh_db(dir.path());
-    let roadmap = governance("roadmap-2010.json");
-    let proposals = governance("proposals-2010.json");
 
-    let run = em(&[
-        "plan",
-        "--roadmap",
-        s(&roadmap),
-        "--proposals",
-        s(&proposals),
-        "decide",
-        s(&db),
-        "--site",
-        "sedan",
-    ]);
+    let run = plan_2010(&["decide", s(&db), "--site", "sedan"]);
     assert!(run.status.success(), "{}", text(&run));
     assert!(text(&run).contains("1 plan(s) recorded"), "{}", text(&run));
 
@@ -230,17 +197,7 @@ fn a_decided_then_transmitted_plan_is_seen_by_a_later_run_with_its_journal() {
         "2009-12-16",
     ]);
     assert_eq!(run.status.code(), Some(1), "{}", text(&run));
-    let run = em(&[
-        "plan",
-        "--roadmap",
-        s(&roadmap),
-        "--proposals",
-        s(&proposals),
-        "decide",
-        s(&db),
-        "--site",
-        "sedan",
-    ]);
+    let run = plan_2010(&["decide", s(&db), "--site", "sedan"]);
     assert_eq!(run.status.code(), Some(1), "{}", text(&run));
     assert!(
         text(&run).contains("cannot be decided again"),
@@ -269,4 +226,105 @@ fn a_decided_then_transmitted_plan_is_seen_by_a_later_run_with_its_journal() {
     ]);
     assert_eq!(run.status.code(), Some(1), "{}", text(&run));
     assert!(text(&run).contains("em plan decide"), "{}", text(&run));
+}
+
+#[test]
+fn arbitrate_and_region_follow_one_path_and_agree_with_decide() {
+    // The region's view adds the plans `em plan decide` would store; each
+    // site's plan asks what its recommendation kept.
+    let arbitrate = plan_2010(&["arbitrate", "--json"]);
+    assert!(arbitrate.status.success(), "{}", text(&arbitrate));
+    let recommendations: Vec<serde_json::Value> =
+        serde_json::from_slice(&arbitrate.stdout).unwrap();
+    let region = plan_2010(&["region", "--json"]);
+    assert!(region.status.success(), "{}", text(&region));
+    let view: serde_json::Value = serde_json::from_slice(&region.stdout).unwrap();
+    let lines = view["sites"].as_array().unwrap();
+    assert_eq!(
+        recommendations.len(),
+        11,
+        "every site of the example proposes"
+    );
+    for r in &recommendations {
+        let line = lines.iter().find(|l| l["site"] == r["site"]).unwrap();
+        assert_eq!(
+            line["region_funding_eur"], r["region_funding_eur"],
+            "{}",
+            r["site"]
+        );
+        assert_eq!(
+            line["actions"],
+            r["kept"].as_array().unwrap().len(),
+            "{}",
+            r["site"]
+        );
+        // Every outcome carries its reasons as data, beside the sentence.
+        for o in r["outcomes"].as_array().unwrap() {
+            assert!(!o["reasons"].as_array().unwrap().is_empty(), "{o}");
+        }
+    }
+}
+
+#[test]
+fn the_governance_page_of_the_report_is_in_french() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh_db(dir.path());
+    // A report needs records of its year: one site's sample file is enough.
+    let visits = common::repo_file("examples/data/samples/visits-reims-2009.csv");
+    let run = em(&["import", s(&db), s(&visits), "--site", "reims"]);
+    assert!(run.status.success(), "{}", text(&run));
+    let out = dir.path().join("report");
+    let run = em(&[
+        "report",
+        s(&db),
+        "--year",
+        "2009",
+        "--out",
+        s(&out),
+        "--format",
+        "html",
+        "--meetings",
+        s(&governance("meetings-2009.json")),
+        "--roadmap",
+        s(&governance("roadmap-2010.json")),
+        "--proposals",
+        s(&governance("proposals-2010.json")),
+    ]);
+    assert!(run.status.success(), "{}", text(&run));
+    let page = fs::read_to_string(out.join("governance.html")).unwrap();
+    assert!(page.contains("<html lang=\"fr\""), "a French page");
+    // Statuses, bodies, days, sites and euros the French way.
+    for french in [
+        "tenue",
+        "Comité de pilotage",
+        "18 juin 2009",
+        "Charleville-Mézières",
+        "\u{A0}€",
+        "Retenue : sert",
+        "Écartée : ",
+        "Plan arbitré",
+        "Enveloppe du site",
+    ] {
+        assert!(page.contains(french), "`{french}` missing from the page");
+    }
+    // None of the English sentences, ISO days or site identifiers the
+    // command line prints.
+    for english in [
+        "held ",
+        "missing",
+        "kept:",
+        "dropped:",
+        "arbitrated plan",
+        "envelope of",
+        "2009-06-18",
+        "charleville-mezieres:",
+        "for site ",
+    ] {
+        assert!(!page.contains(english), "`{english}` on the French page");
+    }
+    // Self-contained: nothing fetched from elsewhere.
+    for outside in ["http://", "https://", "src=\"/", "<link"] {
+        let rest = page.replace("http://www.w3.org/", "");
+        assert!(!rest.contains(outside), "`{outside}` on the page");
+    }
 }

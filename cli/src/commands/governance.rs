@@ -1,19 +1,19 @@
 //! `em committee`, `em calendar`, `em plan`: the governance of the network —
 //! meetings checked against their body's rules, the year's compliance table,
 //! the calendar, and the arbitration of the sites' action proposals — and
-//! the governance part of the report (a document of its own, drawn by the
-//! same renderers).
+//! the governance page of the report, which `em_governance::page` writes in
+//! French and the same renderers draw.
 //!
 //! Meetings, roadmaps, proposals and committee decisions are read from JSON
 //! files (the forms `em_governance::from_json` reads).
 
 use std::path::{Path, PathBuf};
 
-use em_core::report::{Block, Cell, Column, Document, Row, Section, Table};
+use em_core::report::Document;
 use em_core::{Registry, Ruleset};
 use em_governance::{
-    ActionPlan, ActionProposal, Body, CommitteeDecision, ComplianceReport, ComplianceStatus,
-    GovernanceRuleset, Meeting, Recommendation, RegionView, Roadmap,
+    ActionPlan, ActionProposal, CheckedMeetings, CommitteeDecision, ComplianceStatus,
+    GovernanceRuleset, Meeting, Recommendation, Roadmap,
 };
 use serde::de::DeserializeOwned;
 
@@ -48,255 +48,29 @@ fn json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The meetings that pass their body's rules; the others are printed on
-/// standard error with every breach, and counted.
-pub fn accepted_meetings(
+/// Checks every meeting of a file against its body's rules; each refused
+/// one is printed on standard error with every rule it breaks.
+fn check_meetings(
     rules: &GovernanceRuleset,
     registry: &Registry,
     meetings: Vec<Meeting>,
-) -> (Vec<Meeting>, usize) {
-    let ids = site_ids(registry);
-    let mut accepted = Vec::new();
-    let mut refused = 0;
-    for meeting in meetings {
-        match em_governance::record(rules, &ids, meeting) {
-            Ok(recorded) => {
-                // A meeting out of its period is kept: the compliance table
-                // is where a person reads that, so the log only notes it.
-                for warning in &recorded.warnings {
-                    tracing::info!("{}: {warning}", recorded.meeting.id);
-                }
-                accepted.push(recorded.meeting);
-            }
-            Err(refusal) => {
-                eprintln!("{refusal}");
-                refused += 1;
-            }
-        }
+) -> CheckedMeetings {
+    let checked = em_governance::record_all(rules, &site_ids(registry), meetings);
+    for (_, refusal) in &checked.refused {
+        eprintln!("{refusal}");
     }
-    (accepted, refused)
+    checked
 }
 
-/// The recommendation for every site with proposals, then each site's plan
-/// as its steering committee decides it (following the recommendation
-/// unless `decisions` says otherwise), and the region's view of the plans.
-pub fn arbitrate_all(
+/// The recommendation for every site with proposals.
+fn recommendations(
     rules: &GovernanceRuleset,
     registry: &Registry,
     roadmap: &Roadmap,
     proposals: &[ActionProposal],
-    decisions: &[CommitteeDecision],
-) -> Result<(Vec<Recommendation>, Vec<ActionPlan>, RegionView), CliError> {
-    let ids = site_ids(registry);
-    let mut recommendations = Vec::new();
-    let mut plans = Vec::new();
-    for (site, result) in em_governance::arbitrate_network(rules, roadmap, &ids, proposals) {
-        let own: Vec<ActionProposal> = proposals
-            .iter()
-            .filter(|p| p.site == site)
-            .cloned()
-            .collect();
-        if own.is_empty() {
-            continue;
-        }
-        let recommendation =
-            result.map_err(|e| CliError::Input(format!("arbitration of {site}: {e}")))?;
-        let own_decisions: Vec<CommitteeDecision> = decisions
-            .iter()
-            .filter(|d| own.iter().any(|p| p.id == d.proposal))
-            .cloned()
-            .collect();
-        let (plan, _journal) = em_governance::decide(
-            rules,
-            roadmap,
-            &own,
-            &recommendation,
-            &own_decisions,
-            Some("steering_committee"),
-        )
-        .map_err(|e| CliError::Input(format!("plan of {site}: {e}")))?;
-        recommendations.push(recommendation);
-        plans.push(plan);
-    }
-    let view = em_governance::region_view(rules, roadmap.year, &ids, &plans)
-        .map_err(|e| CliError::Input(e.to_string()))?;
-    Ok((recommendations, plans, view))
-}
-
-fn text(t: impl Into<String>) -> Cell {
-    Cell::Text(t.into())
-}
-
-fn columns(list: &[(&str, &str)]) -> Vec<Column> {
-    list.iter()
-        .map(|(id, label)| Column {
-            id: (*id).to_owned(),
-            label: (*label).to_owned(),
-        })
-        .collect()
-}
-
-fn status_label(status: ComplianceStatus) -> &'static str {
-    match status {
-        ComplianceStatus::Held => "tenue",
-        ComplianceStatus::OutOfWindow => "hors période",
-        ComplianceStatus::Missing => "non tenue",
-        ComplianceStatus::TooMany => "trop de réunions",
-    }
-}
-
-fn body_label(body: Body) -> &'static str {
-    match body {
-        Body::Commission => "Commission régionale",
-        Body::TechnicalCommittee => "Comité technique local de programmation",
-        Body::SteeringCommittee => "Comité de pilotage",
-    }
-}
-
-fn euros(amount: u64) -> Cell {
-    Cell::Number(amount as f64)
-}
-
-/// The governance part of the report: compliance of the year's meetings,
-/// the arbitration of the proposals, and the plans against the regional
-/// budget. It holds no personal data: meetings, proposals and plans only.
-pub fn document(
-    registry: &Registry,
-    compliance: &ComplianceReport,
-    recommendations: &[Recommendation],
-    view: &RegionView,
-) -> Document {
-    let site_name = |id: &Option<String>| match id {
-        Some(id) => registry
-            .site(id)
-            .map_or_else(|| id.clone(), |s| s.name.clone()),
-        None => "Région".to_owned(),
-    };
-    let compliance_table = Table {
-        id: format!("governance.compliance_{}", compliance.year),
-        title: format!("Instances tenues en {}", compliance.year),
-        columns: columns(&[
-            ("body", "Instance"),
-            ("status", "Situation"),
-            ("in_window", "Réunions dans la période"),
-            ("out_of_window", "Réunions hors période"),
-            ("explanation", "Explication"),
-        ]),
-        rows: compliance
-            .lines
-            .iter()
-            .map(|l| Row {
-                code: Some(l.requirement.clone()),
-                label: format!("{} — {}", site_name(&l.site), l.label),
-                cells: vec![
-                    text(body_label(l.body)),
-                    text(status_label(l.status)),
-                    Cell::Count(l.in_window.len() as u64),
-                    Cell::Count(l.out_of_window.len() as u64),
-                    text(&l.explanation),
-                ],
-            })
-            .collect(),
-        note: None,
-    };
-    let mut compliance_blocks = vec![Block::Text {
-        text: compliance.explanation.clone(),
-    }];
-    compliance_blocks.push(Block::Table(compliance_table));
-
-    let mut arbitration_blocks = Vec::new();
-    for r in recommendations {
-        arbitration_blocks.push(Block::Text {
-            text: format!("{} : {}", site_name(&Some(r.site.clone())), r.explanation),
-        });
-        arbitration_blocks.push(Block::Table(Table {
-            id: format!("governance.arbitration_{}_{}", r.site, r.year),
-            title: format!(
-                "Propositions d'actions {} — {}",
-                r.year,
-                site_name(&Some(r.site.clone()))
-            ),
-            columns: columns(&[
-                ("kept", "Retenue"),
-                ("value", "Valeur"),
-                ("region_funding_eur", "Financement régional demandé (€)"),
-                ("explanation", "Pourquoi"),
-            ]),
-            rows: r
-                .outcomes
-                .iter()
-                .map(|o| Row {
-                    code: Some(o.proposal.clone()),
-                    label: o.title.clone(),
-                    cells: vec![
-                        text(if o.kept { "oui" } else { "non" }),
-                        Cell::Number(o.value as f64),
-                        euros(o.region_funding_eur),
-                        text(&o.explanation),
-                    ],
-                })
-                .collect(),
-            note: Some(r.tie_break.clone()),
-        }));
-    }
-
-    let budget_table = Table {
-        id: format!("governance.region_view_{}", view.year),
-        title: format!("Plans d'actions {} et budget régional", view.year),
-        columns: columns(&[
-            ("envelope_eur", "Enveloppe du site (€)"),
-            ("region_funding_eur", "Financement régional demandé (€)"),
-            ("actions", "Actions retenues"),
-            ("explanation", "Explication"),
-        ]),
-        rows: view
-            .sites
-            .iter()
-            .map(|l| Row {
-                code: Some(l.site.clone()),
-                label: site_name(&Some(l.site.clone())),
-                cells: vec![
-                    euros(l.envelope_eur),
-                    euros(l.region_funding_eur),
-                    Cell::Count(l.actions as u64),
-                    text(&l.explanation),
-                ],
-            })
-            .collect(),
-        note: None,
-    };
-
-    Document {
-        title: format!(
-            "Gouvernance {} et plans d'actions {}",
-            compliance.year, view.year
-        ),
-        sections: vec![
-            Section {
-                id: "governance-compliance".to_owned(),
-                title: format!(
-                    "Instances {} : Commission, comités techniques, comités de pilotage",
-                    compliance.year
-                ),
-                blocks: compliance_blocks,
-            },
-            Section {
-                id: "governance-arbitration".to_owned(),
-                title: format!("Arbitrage des propositions d'actions {}", view.year),
-                blocks: arbitration_blocks,
-            },
-            Section {
-                id: "governance-region".to_owned(),
-                title: format!("Plans d'actions {} et budget régional", view.year),
-                blocks: vec![
-                    Block::Text {
-                        text: view.explanation.clone(),
-                    },
-                    Block::Table(budget_table),
-                ],
-            },
-        ],
-    }
+) -> Result<Vec<Recommendation>, CliError> {
+    em_governance::recommend_network(rules, &site_ids(registry), roadmap, proposals)
+        .map_err(|e| CliError::Input(e.to_string()))
 }
 
 /// The governance files a report can include.
@@ -326,8 +100,9 @@ impl GovernanceInputs {
     }
 }
 
-/// Builds the governance document of `year` (meetings of that year) and of
-/// the roadmap's year (proposals).
+/// Builds the governance page of `year` (meetings of that year) and of
+/// the roadmap's year (proposals), in French; meetings refused by their
+/// body's rules are printed on standard error and left out.
 pub fn report_document(
     ruleset: &Ruleset,
     registry: &Registry,
@@ -339,29 +114,26 @@ pub fn report_document(
     let meetings: Vec<Meeting> = parse(&inputs.meetings.0, &inputs.meetings.1)?;
     let roadmap: Roadmap = parse(&inputs.roadmap.0, &inputs.roadmap.1)?;
     let proposals: Vec<ActionProposal> = parse(&inputs.proposals.0, &inputs.proposals.1)?;
-    let (accepted, refused) = accepted_meetings(&rules, registry, meetings);
-    if refused > 0 {
-        tracing::warn!(
-            refused,
-            "meetings refused by their body's rules are left out"
-        );
+    let page =
+        em_governance::governance_page(&rules, registry, year, meetings, &roadmap, &proposals)
+            .map_err(|e| CliError::Input(e.to_string()))?;
+    for (_, refusal) in &page.refused {
+        eprintln!("{refusal}");
     }
-    let compliance = em_governance::compliance(&rules, &site_ids(registry), &accepted, year);
-    let (recommendations, _plans, view) =
-        arbitrate_all(&rules, registry, &roadmap, &proposals, &[])?;
-    Ok(document(registry, &compliance, &recommendations, &view))
+    Ok(page.document)
 }
 
 /// Runs `em committee …`.
 pub fn committee(args: &CommitteeArgs) -> Result<(), CliError> {
-    let ruleset = crate::commands::ruleset::current()?;
+    let ruleset = Ruleset::champagne_ardenne();
     let registry = Registry::champagne_ardenne();
     let rules = rules(&ruleset)?;
     match &args.command {
         CommitteeCommand::Check { meetings } => {
             let list: Vec<Meeting> = read(meetings)?;
-            let (recorded, refused) = check_meetings(&rules, &registry, list);
-            for r in &recorded {
+            let checked = check_meetings(&rules, &registry, list);
+            let refused = checked.refused.len();
+            for r in &checked.recorded {
                 say(&r.explanation);
                 for warning in &r.warnings {
                     say(format_args!("  warning: {warning}"));
@@ -375,7 +147,8 @@ pub fn committee(args: &CommitteeArgs) -> Result<(), CliError> {
         CommitteeCommand::Record { db, meetings } => {
             let _span = tracing::info_span!("committee_record").entered();
             let list: Vec<Meeting> = read(meetings)?;
-            let (recorded, refused) = check_meetings(&rules, &registry, list);
+            let checked = check_meetings(&rules, &registry, list);
+            let (recorded, refused) = (checked.recorded, checked.refused.len());
             // All or nothing: a file half recorded would leave the
             // coordinator guessing which meetings to send again.
             if refused > 0 {
@@ -424,7 +197,7 @@ pub fn committee(args: &CommitteeArgs) -> Result<(), CliError> {
                     ));
                 }
             };
-            let (accepted, _) = accepted_meetings(&rules, &registry, list);
+            let accepted = check_meetings(&rules, &registry, list).accepted();
             let report = em_governance::compliance(&rules, &site_ids(&registry), &accepted, *year);
             if *as_json {
                 json(&report)?;
@@ -449,29 +222,6 @@ pub fn committee(args: &CommitteeArgs) -> Result<(), CliError> {
     }
 }
 
-/// Each meeting checked against its body's rules: the recorded ones, and
-/// how many were refused (each printed on standard error with its
-/// breaches).
-fn check_meetings(
-    rules: &GovernanceRuleset,
-    registry: &Registry,
-    meetings: Vec<Meeting>,
-) -> (Vec<em_governance::RecordedMeeting>, usize) {
-    let ids = site_ids(registry);
-    let mut recorded = Vec::new();
-    let mut refused = 0;
-    for meeting in meetings {
-        match em_governance::record(rules, &ids, meeting) {
-            Ok(r) => recorded.push(r),
-            Err(refusal) => {
-                eprintln!("{refusal}");
-                refused += 1;
-            }
-        }
-    }
-    (recorded, refused)
-}
-
 /// One line of the compliance table: the site by its name (and its
 /// identifier, which the other commands take), or the region.
 fn compliance_line(registry: &Registry, line: &em_governance::ComplianceLine) -> String {
@@ -491,7 +241,7 @@ fn compliance_line(registry: &Registry, line: &em_governance::ComplianceLine) ->
 
 /// Runs `em calendar`.
 pub fn calendar(args: &CalendarArgs) -> Result<(), CliError> {
-    let ruleset = crate::commands::ruleset::current()?;
+    let ruleset = Ruleset::champagne_ardenne();
     let registry = Registry::champagne_ardenne();
     let rules = rules(&ruleset)?;
     if let Some(site) = &args.site {
@@ -538,7 +288,7 @@ pub fn calendar(args: &CalendarArgs) -> Result<(), CliError> {
 
 /// Runs `em plan …`.
 pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
-    let ruleset = crate::commands::ruleset::current()?;
+    let ruleset = Ruleset::champagne_ardenne();
     let registry = Registry::champagne_ardenne();
     let rules = rules(&ruleset)?;
     // The roadmap and the proposals, for the subcommands that arbitrate.
@@ -566,8 +316,7 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
                 crate::commands::import::check_site(&registry, site)?;
                 proposals.retain(|p| &p.site == site);
             }
-            let (recommendations, _, _) =
-                arbitrate_all(&rules, &registry, &roadmap, &proposals, &[])?;
+            let recommendations = recommendations(&rules, &registry, &roadmap, &proposals)?;
             if *as_json {
                 return json(&recommendations);
             }
@@ -610,8 +359,8 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
             let mut store = crate::commands::init::open(db)?;
             em_store::governance::save_decided_plans(&mut store, &decided, jiff::Timestamp::now())
                 .map_err(|e| CliError::Input(format!("{}: {e}; no plan recorded", db.display())))?;
-            for (plan, _) in &decided {
-                say(format_args!("{}: {}", plan.site, plan.explanation));
+            for d in &decided {
+                say(format_args!("{}: {}", d.plan.site, d.plan.explanation));
             }
             say(format_args!(
                 "{} plan(s) recorded in {}",
@@ -685,7 +434,20 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
                 Some(path) => read(path)?,
                 None => Vec::new(),
             };
-            let (_, _, view) = arbitrate_all(&rules, &registry, &roadmap, &proposals, &decisions)?;
+            let plans: Vec<ActionPlan> = em_governance::decide_network(
+                &rules,
+                &site_ids(&registry),
+                &roadmap,
+                &proposals,
+                &decisions,
+            )
+            .map_err(|e| CliError::Input(e.to_string()))?
+            .into_iter()
+            .map(|d| d.plan)
+            .collect();
+            let view =
+                em_governance::region_view(&rules, roadmap.year, &site_ids(&registry), &plans)
+                    .map_err(|e| CliError::Input(e.to_string()))?;
             if *as_json {
                 return json(&view);
             }

@@ -36,3 +36,40 @@ pub fn repo_file(relative: &str) -> PathBuf {
         .join("..")
         .join(relative)
 }
+
+/// A file of the governance examples (`examples/governance/`).
+pub fn governance_example(name: &str) -> PathBuf {
+    repo_file("examples/governance").join(name)
+}
+
+/// A fresh, empty network database in `dir`, made by `em init`.
+pub fn fresh_db(dir: &Path) -> PathBuf {
+    let db = dir.join("network.sqlite");
+    let run = em(&["init", s(&db)]);
+    assert!(run.status.success(), "{}", text(&run));
+    db
+}
+
+/// Runs `em plan --roadmap … --proposals … <rest>` with the 2010 roadmap
+/// and proposals of the governance examples.
+pub fn plan_2010(rest: &[&str]) -> Output {
+    let roadmap = governance_example("roadmap-2010.json");
+    let proposals = governance_example("proposals-2010.json");
+    let mut args = vec![
+        "plan",
+        "--roadmap",
+        s(&roadmap),
+        "--proposals",
+        s(&proposals),
+    ];
+    args.extend_from_slice(rest);
+    em(&args)
+}
+
+/// How many items a JSON array file holds.
+pub fn json_items(path: &Path) -> usize {
+    let text = std::fs::read_to_string(path).unwrap();
+    serde_json::from_str::<Vec<serde_json::Value>>(&text)
+        .unwrap()
+        .len()
+}

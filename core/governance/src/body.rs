@@ -48,6 +48,15 @@ impl Body {
         }
     }
 
+    /// The body's French name, for pages and tables people read.
+    pub fn label(self) -> &'static str {
+        match self {
+            Body::Commission => "Commission régionale",
+            Body::TechnicalCommittee => "Comité technique local de programmation",
+            Body::SteeringCommittee => "Comité de pilotage",
+        }
+    }
+
     /// Parses the snake_case name.
     pub fn parse(text: &str) -> Option<Body> {
         Body::ALL.into_iter().find(|b| b.as_str() == text)
@@ -132,6 +141,15 @@ pub enum ServiceArea {
 }
 
 impl ServiceArea {
+    /// The area's French name: orientation, formation, emploi.
+    pub fn label(self) -> &'static str {
+        match self {
+            ServiceArea::Guidance => "orientation",
+            ServiceArea::Training => "formation",
+            ServiceArea::Employment => "emploi",
+        }
+    }
+
     /// Every service area.
     pub const ALL: [ServiceArea; 3] = [
         ServiceArea::Guidance,

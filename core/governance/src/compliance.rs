@@ -37,6 +37,16 @@ impl ComplianceStatus {
             ComplianceStatus::TooMany => "too_many",
         }
     }
+
+    /// The verdict in French, for pages and tables people read.
+    pub fn label(self) -> &'static str {
+        match self {
+            ComplianceStatus::Held => "tenue",
+            ComplianceStatus::OutOfWindow => "hors période",
+            ComplianceStatus::Missing => "non tenue",
+            ComplianceStatus::TooMany => "trop de réunions",
+        }
+    }
 }
 
 /// One requirement for the region or for one site.

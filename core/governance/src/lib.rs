@@ -17,6 +17,8 @@
 //! | arbitrate a site's proposals | `em plan arbitrate` | [`arbitrate`], [`arbitrate_network`] |
 //! | the steering committee decides, the plan is transmitted | `em plan decide`, `em plan transmit` | [`decide`], [`transmit`] |
 //! | every plan against the regional budget | `em plan region` | [`region_view`] |
+//! | decide every site's plan from its recommendation | `em plan decide`, `em plan region` | [`decide_network`] |
+//! | the governance page, in French | `em report`, `em demo` (`governance.html`) | [`governance_page`], [`page::document`] |
 //! | read meetings, roadmaps, proposals, decisions from JSON | — | [`from_json`] |
 //!
 //! ```
@@ -41,24 +43,29 @@ pub mod compliance;
 pub mod ics;
 pub mod input;
 pub mod meeting;
+pub mod page;
 pub mod plan;
 pub mod roadmap;
 pub mod rules;
 pub mod synthetic;
 
 pub use arbitration::{
-    ArbitrationError, ArbitrationRule, ProposalOutcome, Recommendation, RecommendationStatus,
-    RuleCheck, arbitrate, arbitrate_network, check_plan,
+    ArbitrationError, ArbitrationRule, OutcomeReason, ProposalOutcome, Recommendation,
+    RecommendationStatus, RuleCheck, arbitrate, arbitrate_network, check_plan,
 };
 pub use body::{Body, DecisionKind, Scope, ServiceArea};
 pub use calendar::{Calendar, CalendarError, CalendarItem, When, calendar};
 pub use compliance::{ComplianceLine, ComplianceReport, ComplianceStatus, compliance};
 pub use ics::{IcsError, to_ics};
 pub use input::{InputError, from_json};
-pub use meeting::{Breach, Decision, Meeting, MeetingRefused, RecordedMeeting, record};
+pub use meeting::{
+    Breach, CheckedMeetings, Decision, Meeting, MeetingRefused, RecordedMeeting, record, record_all,
+};
+pub use page::{GovernancePage, PageError, governance_page};
 pub use plan::{
     ActionPlan, CommitteeDecision, JournalRecord, PlanError, PlanItem, PlanState, RegionView,
-    SitePlanLine, decide, plan_subject, region_view, transmit,
+    SiteDecision, SitePlanError, SitePlanLine, decide, decide_network, decide_recommended,
+    plan_subject, recommend_network, region_view, transmit,
 };
 pub use roadmap::{ActionProposal, InputProblem, Orientation, Roadmap};
 pub use rules::{ArbitrationRules, GOVERNANCE_AREA, GOVERNANCE_FILE, GovernanceRuleset};

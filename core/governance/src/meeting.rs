@@ -97,6 +97,43 @@ pub struct RecordedMeeting {
     pub explanation: String,
 }
 
+/// A list of meetings checked against their bodies' rules: those that pass,
+/// and those refused, each with its place in the list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CheckedMeetings {
+    /// The meetings that pass, in the order given, with their warnings.
+    pub recorded: Vec<RecordedMeeting>,
+    /// The refused ones: the meeting's index in the list (from 0) and every
+    /// rule it breaks.
+    pub refused: Vec<(usize, MeetingRefused)>,
+}
+
+impl CheckedMeetings {
+    /// The meetings that pass, without their warnings.
+    pub fn accepted(&self) -> Vec<Meeting> {
+        self.recorded.iter().map(|r| r.meeting.clone()).collect()
+    }
+}
+
+/// Checks every meeting of a list with [`record`]. The command line, the
+/// bindings and the governance page all read a file of meetings this way,
+/// so a meeting is judged by one function whoever asks.
+pub fn record_all(
+    rules: &GovernanceRuleset,
+    site_ids: &[&str],
+    meetings: Vec<Meeting>,
+) -> CheckedMeetings {
+    let _span = tracing::info_span!("record_meetings_check", meetings = meetings.len()).entered();
+    let mut checked = CheckedMeetings::default();
+    for (index, meeting) in meetings.into_iter().enumerate() {
+        match record(rules, site_ids, meeting) {
+            Ok(recorded) => checked.recorded.push(recorded),
+            Err(refused) => checked.refused.push((index, refused)),
+        }
+    }
+    checked
+}
+
 /// Checks `meeting` against the rules and the network's sites; it is either
 /// recorded (maybe with warnings) or refused with every rule it breaks.
 pub fn record(

@@ -53,6 +53,14 @@ impl PlanState {
             PlanState::Transmitted => "transmitted",
         }
     }
+
+    /// The state in French, for pages and tables people read.
+    pub fn label(self) -> &'static str {
+        match self {
+            PlanState::Arbitrated => "arbitré",
+            PlanState::Transmitted => "transmis à la Région",
+        }
+    }
 }
 
 /// One proposal in the arbitrated plan.
@@ -161,6 +169,111 @@ pub enum PlanError {
         /// What was asked.
         action: &'static str,
     },
+}
+
+/// One site's plan as its steering committee decides it, with the
+/// recommendation it was decided on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteDecision {
+    /// The recommendation for the site's proposals.
+    pub recommendation: Recommendation,
+    /// The plan the committee arbitrated.
+    pub plan: ActionPlan,
+    /// The journal record of the decision.
+    pub record: JournalRecord,
+}
+
+/// Why one site's plan could not be decided.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("plan of {site}: {source}")]
+pub struct SitePlanError {
+    /// The site.
+    pub site: String,
+    /// Why (an arbitration error when its proposals cannot be arbitrated).
+    #[source]
+    pub source: PlanError,
+}
+
+/// The recommendation for every site of `site_ids` with proposals, in the
+/// registry's order; proposals of no site of `site_ids` are left out.
+pub fn recommend_network(
+    rules: &GovernanceRuleset,
+    site_ids: &[&str],
+    roadmap: &Roadmap,
+    proposals: &[ActionProposal],
+) -> Result<Vec<Recommendation>, SitePlanError> {
+    let mut out = Vec::new();
+    for (site, result) in crate::arbitration::arbitrate_network(rules, roadmap, site_ids, proposals)
+    {
+        if !proposals.iter().any(|p| p.site == site) {
+            continue;
+        }
+        out.push(result.map_err(|e| SitePlanError {
+            site,
+            source: PlanError::Arbitration(e),
+        })?);
+    }
+    Ok(out)
+}
+
+/// Each site's plan as its steering committee decides it on its
+/// recommendation: followed unless one of `decisions` says otherwise.
+pub fn decide_recommended(
+    rules: &GovernanceRuleset,
+    roadmap: &Roadmap,
+    proposals: &[ActionProposal],
+    recommendations: Vec<Recommendation>,
+    decisions: &[CommitteeDecision],
+) -> Result<Vec<SiteDecision>, SitePlanError> {
+    let mut out = Vec::with_capacity(recommendations.len());
+    for recommendation in recommendations {
+        let own: Vec<ActionProposal> = proposals
+            .iter()
+            .filter(|p| p.site == recommendation.site)
+            .cloned()
+            .collect();
+        let own_decisions: Vec<CommitteeDecision> = decisions
+            .iter()
+            .filter(|d| own.iter().any(|p| p.id == d.proposal))
+            .cloned()
+            .collect();
+        let (plan, record) = decide(
+            rules,
+            roadmap,
+            &own,
+            &recommendation,
+            &own_decisions,
+            Some("steering_committee"),
+        )
+        .map_err(|source| SitePlanError {
+            site: recommendation.site.clone(),
+            source,
+        })?;
+        out.push(SiteDecision {
+            recommendation,
+            plan,
+            record,
+        });
+    }
+    Ok(out)
+}
+
+/// Every site's plan of the roadmap's year, as its steering committee
+/// decides it: the recommendation for the site's proposals
+/// ([`recommend_network`]), followed unless one of `decisions` says
+/// otherwise ([`decide_recommended`]). Sites without proposals have no
+/// plan. This is the one path from proposals to plans, for `em plan`, the
+/// governance page, the store and the bindings.
+pub fn decide_network(
+    rules: &GovernanceRuleset,
+    site_ids: &[&str],
+    roadmap: &Roadmap,
+    proposals: &[ActionProposal],
+    decisions: &[CommitteeDecision],
+) -> Result<Vec<SiteDecision>, SitePlanError> {
+    let _span = tracing::info_span!("decide_network", year = roadmap.year).entered();
+    let recommendations = recommend_network(rules, site_ids, roadmap, proposals)?;
+    decide_recommended(rules, roadmap, proposals, recommendations, decisions)
 }
 
 /// The committee's decision on `recommendation`: the arbitrated plan and

@@ -41,7 +41,7 @@
 mod aggregate;
 mod dimensions;
 mod fields;
-mod format;
+pub mod format;
 pub mod mask;
 mod report;
 pub mod sample;

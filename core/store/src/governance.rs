@@ -13,7 +13,7 @@
 
 use em_governance::{
     ActionPlan, ActionProposal, ArbitrationError, CommitteeDecision, GovernanceRuleset,
-    JournalRecord, Meeting, PlanError, PlanState, RecordedMeeting, Roadmap,
+    JournalRecord, Meeting, PlanError, PlanState, RecordedMeeting, Roadmap, SiteDecision,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -90,53 +90,32 @@ pub fn record_meetings(store: &mut Store, recorded: &[RecordedMeeting]) -> Resul
     })
 }
 
-/// Every site's plan with its journal record, as its steering committee
-/// decides it: the recommendation for the site's proposals, followed
-/// unless one of `decisions` says otherwise. Sites without proposals have
-/// no plan; proposals of no site of `sites` are left out.
+/// Every site's plan with its recommendation and journal record, as its
+/// steering committee decides it ([`em_governance::decide_network`]);
+/// unlike it, no proposal of a known site at all is an error, since there
+/// is then nothing to store.
 pub fn decide_plans(
     rules: &GovernanceRuleset,
     sites: &[&str],
     roadmap: &Roadmap,
     proposals: &[ActionProposal],
     decisions: &[CommitteeDecision],
-) -> Result<Vec<(ActionPlan, JournalRecord)>, GovernanceError> {
-    let _span = tracing::info_span!("decide_plans", year = roadmap.year).entered();
-    let mut out = Vec::new();
-    for (site, result) in em_governance::arbitrate_network(rules, roadmap, sites, proposals) {
-        let own: Vec<ActionProposal> = proposals
-            .iter()
-            .filter(|p| p.site == site)
-            .cloned()
-            .collect();
-        if own.is_empty() {
-            continue;
-        }
-        let recommendation = result.map_err(|source| GovernanceError::Arbitration {
-            site: site.clone(),
-            source,
+) -> Result<Vec<SiteDecision>, GovernanceError> {
+    let decided = em_governance::decide_network(rules, sites, roadmap, proposals, decisions)
+        .map_err(|e| match e.source {
+            PlanError::Arbitration(source) => GovernanceError::Arbitration {
+                site: e.site,
+                source,
+            },
+            source => GovernanceError::Plan {
+                site: e.site,
+                source,
+            },
         })?;
-        let own_decisions: Vec<CommitteeDecision> = decisions
-            .iter()
-            .filter(|d| own.iter().any(|p| p.id == d.proposal))
-            .cloned()
-            .collect();
-        out.push(
-            em_governance::decide(
-                rules,
-                roadmap,
-                &own,
-                &recommendation,
-                &own_decisions,
-                Some("steering_committee"),
-            )
-            .map_err(|source| GovernanceError::Plan { site, source })?,
-        );
-    }
-    if out.is_empty() {
+    if decided.is_empty() {
         return Err(GovernanceError::NoProposal);
     }
-    Ok(out)
+    Ok(decided)
 }
 
 /// Stores decided plans with their journal records, at `at`, all or
@@ -144,13 +123,13 @@ pub fn decide_plans(
 /// its site, year and day), and then no plan of `decided` is stored.
 pub fn save_decided_plans(
     store: &mut Store,
-    decided: &[(ActionPlan, JournalRecord)],
+    decided: &[SiteDecision],
     at: Timestamp,
 ) -> Result<Vec<Entry>, GovernanceError> {
     let _span = tracing::info_span!("save_decided_plans", plans = decided.len()).entered();
     store.write(|tx| {
         let mut entries = Vec::with_capacity(decided.len());
-        for (plan, record) in decided {
+        for SiteDecision { plan, record, .. } in decided {
             if let Some(stored) = plan_of(tx, &plan.site, plan.year)?
                 && stored.state == PlanState::Transmitted
             {
@@ -368,7 +347,7 @@ mod tests {
         journal::verify(store.connection()).unwrap();
     }
 
-    fn decided_2010(rules: &GovernanceRuleset) -> Vec<(ActionPlan, JournalRecord)> {
+    fn decided_2010(rules: &GovernanceRuleset) -> Vec<SiteDecision> {
         let registry = Registry::champagne_ardenne();
         let sites: Vec<&str> = registry.sites.iter().map(|s| s.id.as_str()).collect();
         let roadmap = from_json("roadmap-2010.json", ROADMAP).unwrap();
@@ -404,7 +383,7 @@ mod tests {
         let rules = GovernanceRuleset::champagne_ardenne();
         let decided = decided_2010(&rules);
         assert!(decided.len() > 1, "the example decides several sites");
-        let site = decided[0].0.site.clone();
+        let site = decided[0].plan.site.clone();
         let mut store = Store::open_in_memory().unwrap();
         let at = Timestamp::UNIX_EPOCH;
         let entries = save_decided_plans(&mut store, &decided, at).unwrap();

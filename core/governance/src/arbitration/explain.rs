@@ -5,8 +5,8 @@
 
 use super::solver::Solution;
 use super::{
-    ArbitrationRule, Model, ProposalOutcome, Recommendation, RecommendationStatus, RuleCheck,
-    TIE_BREAK,
+    ArbitrationRule, Model, OutcomeReason, ProposalOutcome, Recommendation, RecommendationStatus,
+    RuleCheck, TIE_BREAK,
 };
 
 /// `3 200 €`: euros with a space between thousands.
@@ -32,13 +32,93 @@ fn and_list(items: &[String]) -> String {
     }
 }
 
+/// A ratio of integers in tenths of a percent, rounded.
+fn permille(part: u64, whole: u64) -> u64 {
+    if whole == 0 {
+        return 0;
+    }
+    ((u128::from(part) * 1000 + u128::from(whole) / 2) / u128::from(whole)) as u64
+}
+
 /// A percentage with one decimal, from a ratio of integers.
 fn percent(part: u64, whole: u64) -> String {
-    if whole == 0 {
-        return "0 %".to_owned();
-    }
-    let tenths = (u128::from(part) * 1000 + u128::from(whole) / 2) / u128::from(whole);
+    let tenths = permille(part, whole);
     format!("{}.{} %", tenths / 10, tenths % 10)
+}
+
+/// The English sentence of a proposal's outcome, from its reasons.
+pub fn outcome_sentence(kept: bool, reasons: &[OutcomeReason]) -> String {
+    let parts: Vec<String> = reasons.iter().map(reason_sentence).collect();
+    format!(
+        "{}: {}",
+        if kept { "kept" } else { "dropped" },
+        parts.join("; ")
+    )
+}
+
+/// One reason, in English.
+fn reason_sentence(reason: &OutcomeReason) -> String {
+    match reason {
+        OutcomeReason::ServesOrientations {
+            orientations,
+            value,
+            participants,
+            weight,
+        } => {
+            let numbers: Vec<String> = orientations.iter().map(ToString::to_string).collect();
+            format!(
+                "serves {} {} (value {value} = {participants} participants × weight {weight})",
+                if numbers.len() == 1 {
+                    "orientation"
+                } else {
+                    "orientations"
+                },
+                and_list(&numbers),
+            )
+        }
+        OutcomeReason::ServesNoOrientation => {
+            "serves no orientation of the roadmap (value 0)".to_owned()
+        }
+        OutcomeReason::OnlyActionInArea { area } => format!("the plan's only action in {area}"),
+        OutcomeReason::EnvelopeExceeded { by_eur } => {
+            format!("the envelope would be exceeded by {}", format_eur(*by_eur))
+        }
+        OutcomeReason::CofundingTooLow {
+            share_permille,
+            min_percent,
+        } => format!(
+            "co-funding would fall to {}.{} % of the cost, below the {min_percent} % required",
+            share_permille / 10,
+            share_permille % 10
+        ),
+        OutcomeReason::OrientationFull {
+            orientation,
+            max_actions,
+        } => format!(
+            "orientation {orientation} already has {max_actions} kept actions, the most allowed"
+        ),
+        OutcomeReason::OrientationShareExceeded {
+            orientation,
+            asked_eur,
+            cap_eur,
+            max_percent,
+        } => format!(
+            "the actions of orientation {orientation} would ask {}, above {} ({max_percent} % of the envelope)",
+            format_eur(*asked_eur),
+            format_eur(*cap_eur),
+        ),
+        OutcomeReason::AddsNoValue => {
+            "serves no orientation of the roadmap: it would add no value and cost the Region"
+                .to_owned()
+        }
+        OutcomeReason::NoImprovement => "keeping it would not improve the plan".to_owned(),
+        OutcomeReason::DisplacesMoreValue { value } => format!(
+            "keeping it would mean dropping kept actions worth more than its value of {value}"
+        ),
+        OutcomeReason::NoFeasiblePlan => {
+            "no plan meets every rule (see the conflicting rules)".to_owned()
+        }
+    }
 }
 
 /// Totals of a selection.
@@ -150,17 +230,21 @@ pub(super) fn optimal(model: &Model, year: i16, site: &str, solution: &Solution)
         .proposals
         .iter()
         .enumerate()
-        .map(|(i, p)| ProposalOutcome {
-            proposal: p.id.clone(),
-            title: p.title.clone(),
-            kept: keep[i],
-            value: model.values[i],
-            region_funding_eur: p.region_funding_eur,
-            explanation: if keep[i] {
-                kept_reason(model, keep, i)
+        .map(|(i, p)| {
+            let reasons = if keep[i] {
+                kept_reasons(model, keep, i)
             } else {
-                dropped_reason(model, keep, i, &t)
-            },
+                dropped_reasons(model, keep, i, &t)
+            };
+            ProposalOutcome {
+                proposal: p.id.clone(),
+                title: p.title.clone(),
+                kept: keep[i],
+                value: model.values[i],
+                region_funding_eur: p.region_funding_eur,
+                explanation: outcome_sentence(keep[i], &reasons),
+                reasons,
+            }
         })
         .collect();
     let kept: Vec<String> = model
@@ -238,8 +322,8 @@ pub(super) fn infeasible(
                 kept: false,
                 value: model.values[i],
                 region_funding_eur: p.region_funding_eur,
-                explanation: "dropped: no plan meets every rule (see the conflicting rules)"
-                    .to_owned(),
+                reasons: vec![OutcomeReason::NoFeasiblePlan],
+                explanation: outcome_sentence(false, &[OutcomeReason::NoFeasiblePlan]),
             })
             .collect(),
         rules: model
@@ -254,26 +338,19 @@ pub(super) fn infeasible(
     }
 }
 
-fn kept_reason(model: &Model, keep: &[bool], i: usize) -> String {
+fn kept_reasons(model: &Model, keep: &[bool], i: usize) -> Vec<OutcomeReason> {
     let p = &model.proposals[i];
-    let mut parts = Vec::new();
+    let mut reasons = Vec::new();
     let weights = &model.weights[i];
     if weights.is_empty() {
-        parts.push("serves no orientation of the roadmap (value 0)".to_owned());
+        reasons.push(OutcomeReason::ServesNoOrientation);
     } else {
-        let numbers: Vec<String> = weights.iter().map(|(o, _)| o.to_string()).collect();
-        let weight: u64 = weights.iter().map(|w| w.1).sum();
-        parts.push(format!(
-            "serves {} {} (value {} = {} participants × weight {weight})",
-            if numbers.len() == 1 {
-                "orientation"
-            } else {
-                "orientations"
-            },
-            and_list(&numbers),
-            model.values[i],
-            p.expected_participants
-        ));
+        reasons.push(OutcomeReason::ServesOrientations {
+            orientations: weights.iter().map(|(o, _)| *o).collect(),
+            value: model.values[i],
+            participants: p.expected_participants,
+            weight: weights.iter().map(|w| w.1).sum(),
+        });
     }
     for area in &model.rules.required_service_areas {
         let others = model
@@ -282,40 +359,38 @@ fn kept_reason(model: &Model, keep: &[bool], i: usize) -> String {
             .enumerate()
             .any(|(j, q)| j != i && keep[j] && q.themes.contains(area));
         if p.themes.contains(area) && !others {
-            parts.push(format!("the plan's only action in {area}"));
+            reasons.push(OutcomeReason::OnlyActionInArea { area: *area });
         }
     }
-    format!("kept: {}", parts.join("; "))
+    reasons
 }
 
-fn dropped_reason(model: &Model, keep: &[bool], i: usize, t: &Totals) -> String {
+fn dropped_reasons(model: &Model, keep: &[bool], i: usize, t: &Totals) -> Vec<OutcomeReason> {
     let p = &model.proposals[i];
     let r = &model.rules;
     let mut reasons = Vec::new();
     let funding = t.funding + p.region_funding_eur;
     if funding > model.envelope {
-        reasons.push(format!(
-            "the envelope would be exceeded by {}",
-            format_eur(funding - model.envelope)
-        ));
+        reasons.push(OutcomeReason::EnvelopeExceeded {
+            by_eur: funding - model.envelope,
+        });
     }
     let mut with = keep.to_vec();
     with[i] = true;
     if !check_rule(model, &with, ArbitrationRule::Cofunding).met {
         let cost = t.cost + p.cost_eur;
         let cofunding = t.cofunding + p.cofunding_eur;
-        reasons.push(format!(
-            "co-funding would fall to {} of the cost, below the {} % required",
-            percent(cofunding, cost),
-            r.min_cofunding_percent
-        ));
+        reasons.push(OutcomeReason::CofundingTooLow {
+            share_permille: permille(cofunding, cost),
+            min_percent: r.min_cofunding_percent,
+        });
     }
     for (o, _) in &model.weights[i] {
         if !check_rule(model, &with, ArbitrationRule::OrientationCount(*o)).met {
-            reasons.push(format!(
-                "orientation {o} already has {} kept actions, the most allowed",
-                r.max_actions_per_orientation
-            ));
+            reasons.push(OutcomeReason::OrientationFull {
+                orientation: *o,
+                max_actions: r.max_actions_per_orientation,
+            });
         }
         if !check_rule(model, &with, ArbitrationRule::OrientationShare(*o)).met {
             let asked: u64 = model
@@ -325,30 +400,26 @@ fn dropped_reason(model: &Model, keep: &[bool], i: usize, t: &Totals) -> String 
                 .filter(|(j, _)| with[*j] && model.serves(*j, *o))
                 .map(|(_, q)| q.region_funding_eur)
                 .sum();
-            reasons.push(format!(
-                "the actions of orientation {o} would ask {}, above {} ({} % of the envelope)",
-                format_eur(asked),
-                format_eur(share_cap(model)),
-                r.max_orientation_share_percent
-            ));
+            reasons.push(OutcomeReason::OrientationShareExceeded {
+                orientation: *o,
+                asked_eur: asked,
+                cap_eur: share_cap(model),
+                max_percent: r.max_orientation_share_percent,
+            });
         }
     }
     if reasons.is_empty() {
         // The plan is optimal and every proposal has a positive cost, so a
         // proposal that breaks no rule when added adds no value.
         if model.values[i] == 0 {
-            reasons.push(
-                "serves no orientation of the roadmap: it would add no value and cost the Region"
-                    .to_owned(),
-            );
+            reasons.push(OutcomeReason::AddsNoValue);
         } else {
-            reasons.push("keeping it would not improve the plan".to_owned());
+            reasons.push(OutcomeReason::NoImprovement);
         }
     } else if model.values[i] > 0 {
-        reasons.push(format!(
-            "keeping it would mean dropping kept actions worth more than its value of {}",
-            model.values[i]
-        ));
+        reasons.push(OutcomeReason::DisplacesMoreValue {
+            value: model.values[i],
+        });
     }
-    format!("dropped: {}", reasons.join("; "))
+    reasons
 }

@@ -39,7 +39,7 @@ use serde::{Deserialize, Serialize};
 use crate::body::ServiceArea;
 use crate::roadmap::{ActionProposal, InputProblem, Roadmap, check_proposals, proposal_value};
 use crate::rules::{ArbitrationRules, GovernanceRuleset};
-pub use explain::format_eur;
+pub use explain::{format_eur, outcome_sentence};
 
 /// One rule of the arbitration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -100,8 +100,82 @@ pub struct ProposalOutcome {
     pub value: u64,
     /// Region funding it asks.
     pub region_funding_eur: u64,
-    /// Why it is kept or dropped.
+    /// Why it is kept or dropped, as data (a recommendation written before
+    /// the reasons were kept as data reads with none).
+    #[serde(default)]
+    pub reasons: Vec<OutcomeReason>,
+    /// Why it is kept or dropped, in English, written from `reasons`.
     pub explanation: String,
+}
+
+/// One reason why a proposal is kept or dropped. The English sentence of a
+/// [`ProposalOutcome`] is written from these, and the governance page
+/// writes them in French, so both say the same thing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum OutcomeReason {
+    /// Kept: it serves these orientations of the roadmap.
+    ServesOrientations {
+        /// The orientations' numbers.
+        orientations: Vec<u32>,
+        /// Its value.
+        value: u64,
+        /// Its expected participants.
+        participants: u32,
+        /// The sum of the orientations' weights.
+        weight: u64,
+    },
+    /// Kept although it serves no orientation (value 0).
+    ServesNoOrientation,
+    /// Kept: the plan's only action in a required service area.
+    OnlyActionInArea {
+        /// The area.
+        area: ServiceArea,
+    },
+    /// Dropped: keeping it would exceed the site's envelope.
+    EnvelopeExceeded {
+        /// By how much (euros).
+        by_eur: u64,
+    },
+    /// Dropped: keeping it would bring the co-funding share below the
+    /// minimum.
+    CofundingTooLow {
+        /// The share it would fall to, in tenths of a percent.
+        share_permille: u64,
+        /// The minimum share, in percent.
+        min_percent: u32,
+    },
+    /// Dropped: an orientation it serves already has the most kept actions
+    /// allowed.
+    OrientationFull {
+        /// The orientation's number.
+        orientation: u32,
+        /// The most actions allowed per orientation.
+        max_actions: u32,
+    },
+    /// Dropped: the actions of an orientation it serves would ask more than
+    /// their share of the envelope.
+    OrientationShareExceeded {
+        /// The orientation's number.
+        orientation: u32,
+        /// What its actions would ask (euros).
+        asked_eur: u64,
+        /// The most they may ask (euros).
+        cap_eur: u64,
+        /// That cap as a percentage of the envelope.
+        max_percent: u32,
+    },
+    /// Dropped: it serves no orientation, so it would add no value.
+    AddsNoValue,
+    /// Dropped: keeping it would not improve the plan.
+    NoImprovement,
+    /// Dropped: room for it means dropping kept actions worth more.
+    DisplacesMoreValue {
+        /// Its own value.
+        value: u64,
+    },
+    /// Dropped: no plan meets every rule.
+    NoFeasiblePlan,
 }
 
 /// Whether a plan meeting every rule exists.
