@@ -4,11 +4,23 @@
 
 use jiff::civil::Date;
 
-use em_format::NBSP;
-// Counts and percentages come from `em-format`, which the plugin SDK shares
-// so that a plugin's sentences read like the report's; the report's code
-// calls a count `int`.
-pub use em_format::{count as int, percent};
+/// Narrow no-break space, the French thousands separator.
+const THIN: char = '\u{202F}';
+/// No-break space, before a percent sign.
+const NBSP: char = '\u{A0}';
+
+/// An integer with French thousands separators.
+pub fn int(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(THIN);
+        }
+        out.push(ch);
+    }
+    out
+}
 
 /// An amount in euros: `12 345 €` (a no-break space before the sign).
 pub fn euros(amount: u64) -> String {
@@ -44,6 +56,17 @@ pub fn date(day: Date) -> String {
         day.day().to_string()
     };
     format!("{number} {} {}", month(day.month() as u8), day.year())
+}
+
+/// A percentage with one decimal if it has one: `54,2 %`, `100 %`.
+pub fn percent(x: f64) -> String {
+    let rounded = (x * 10.0).round() / 10.0;
+    let text = if rounded.fract() == 0.0 {
+        format!("{rounded:.0}")
+    } else {
+        format!("{rounded:.1}")
+    };
+    format!("{}{NBSP}%", text.replace('.', ","))
 }
 
 /// A signed change in percent: `+4,2 %`, `−3 %`.
