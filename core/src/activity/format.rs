@@ -1,14 +1,53 @@
-//! French formatting of numbers for the report's sentences: `12 345`,
-//! `54,2 %`, `+4,2 %`.
+//! French formatting for the reports' sentences and pages: `12 345`,
+//! `54,2 %`, `+4,2 %`, `12 345 €`, `1er juin 2009`. The activity report
+//! and the governance page both write their numbers and days through here.
+
+use jiff::civil::Date;
 
 use em_format::NBSP;
 // Counts and percentages come from `em-format`, which the plugin SDK shares
 // so that a plugin's sentences read like the report's; the report's code
 // calls a count `int`.
-pub(crate) use em_format::{count as int, percent};
+pub use em_format::{count as int, percent};
+
+/// An amount in euros: `12 345 €` (a no-break space before the sign).
+pub fn euros(amount: u64) -> String {
+    format!("{}{NBSP}€", int(amount))
+}
+
+/// French names of the months, for days written out.
+const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// The French name of a month (1–12; out-of-range months are clamped).
+pub fn month(month: u8) -> &'static str {
+    MONTHS[usize::from(month.clamp(1, 12)) - 1]
+}
+
+/// A day written out: `12 juin 2009`, `1er juin 2009`.
+pub fn date(day: Date) -> String {
+    let number = if day.day() == 1 {
+        "1er".to_owned()
+    } else {
+        day.day().to_string()
+    };
+    format!("{number} {} {}", month(day.month() as u8), day.year())
+}
 
 /// A signed change in percent: `+4,2 %`, `−3 %`.
-pub(crate) fn change(x: f64) -> String {
+pub fn change(x: f64) -> String {
     let rounded = (x * 10.0).round() / 10.0;
     if rounded > 0.0 {
         format!("+{}", percent(rounded))
@@ -20,7 +59,7 @@ pub(crate) fn change(x: f64) -> String {
 }
 
 /// "de Sedan", "d'Épernay": the French preposition before a place name.
-pub(crate) fn of_place(name: &str) -> String {
+pub fn of_place(name: &str) -> String {
     let elides = name
         .chars()
         .next()
@@ -53,5 +92,9 @@ mod tests {
         assert_eq!(change(-3.0), "\u{2212}3\u{A0}%");
         assert_eq!(of_place("Épernay"), "d'Épernay");
         assert_eq!(of_place("Sedan"), "de Sedan");
+        assert_eq!(euros(3200), "3\u{202F}200\u{A0}€");
+        assert_eq!(date(jiff::civil::date(2009, 6, 12)), "12 juin 2009");
+        assert_eq!(date(jiff::civil::date(2009, 6, 1)), "1er juin 2009");
+        assert_eq!(month(12), "décembre");
     }
 }
