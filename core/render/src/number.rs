@@ -1,20 +1,8 @@
 //! Numbers written the French way for people: `12 345`, `54,2 %`, `1,5`.
 
-/// Narrow no-break space, the French thousands separator.
-const THIN: char = '\u{202F}';
-
-/// An integer with thousands separators.
-pub(crate) fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(THIN);
-        }
-        out.push(ch);
-    }
-    out
-}
+/// An integer with thousands separators: the report's own, shared with
+/// the core's sentences and the plugin SDK.
+pub(crate) use em_format::count;
 
 /// A decimal number with a comma, at most one decimal, grouped thousands.
 pub(crate) fn decimal(x: f64) -> String {
