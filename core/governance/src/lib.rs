@@ -40,6 +40,7 @@ pub mod arbitration;
 pub mod body;
 pub mod calendar;
 pub mod compliance;
+pub mod fuzzing;
 pub mod ics;
 pub mod input;
 pub mod meeting;
