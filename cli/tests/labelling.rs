@@ -216,6 +216,12 @@ fn a_ctem_candidate_is_checked_and_goes_before_the_recruitment_committee() {
         said.contains("give_opinion by Pays de Langres (commission)"),
         "{said}"
     );
+    // The opinion the step recorded is printed under it, indented as the
+    // derived facts under a submission in `em label show`.
+    assert!(
+        said.contains("\n      opinion: {") && said.contains("Expérience solide"),
+        "{said}"
+    );
     // The candidacy shares the labelling applications' journal.
     let run = em(&["label", "list", s(&db)]);
     assert!(text(&run).contains("no application"), "{}", text(&run));

@@ -11,7 +11,7 @@
 use std::path::Path;
 
 use em_core::Registry;
-use em_labelling::applications::Applications;
+use em_labelling::applications::{Applications, HistoryEntry};
 use em_labelling::{
     Command, Context, Decision, Evaluation, Event, Format, Labelling, Opinion, OpinionKind,
     Outcome, Role,
@@ -104,6 +104,41 @@ pub(crate) fn report(
     }
 }
 
+/// Prints the summary and counts of a case's evaluation, if it has one,
+/// under its state line.
+pub(crate) fn print_evaluation(evaluation: Option<&Evaluation>) {
+    if let Some(evaluation) = evaluation {
+        say(format_args!("  {}", evaluation.summary));
+        say(format_args!("  {}", evaluation.counts()));
+    }
+}
+
+/// Prints a case's history, one line a step (its place in the journal,
+/// when, what, by whom in which role, and why), each followed by the lines
+/// `details` draws from what the step recorded. `em label show` and `em
+/// recruitment show` print their journals alike, so that a reader of one
+/// reads the other.
+pub(crate) fn print_history<E>(history: &[HistoryEntry<E>], details: impl Fn(&E) -> Vec<String>) {
+    for step in history {
+        say(format_args!(
+            "  #{} {} {} by {} ({}){}",
+            step.seq,
+            step.at,
+            step.action,
+            step.actor,
+            step.role,
+            if step.reason.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", step.reason)
+            }
+        ));
+        for line in details(&step.event) {
+            say(format_args!("      {line}"));
+        }
+    }
+}
+
 /// Reads an application or candidate file; its extension gives the format.
 pub(crate) fn read_application(path: &Path) -> Result<(String, Format), CliError> {
     let format = path
@@ -150,7 +185,9 @@ fn command(action: &LabelAction) -> Result<Command, CliError> {
                 Decision::Refused
             },
         },
-        LabelAction::SubmitActivityReport { year } => Command::SubmitActivityReport { year: *year },
+        LabelAction::SubmitActivityReport { year } => {
+            Command::SubmitActivityReport { year: year.get() }
+        }
         LabelAction::Suspend => Command::Suspend,
         LabelAction::Reinstate => Command::Reinstate,
         LabelAction::Withdraw => Command::Withdraw,
@@ -205,30 +242,11 @@ pub fn run(args: &LabelArgs) -> Result<(), CliError> {
                 application.id,
                 application.state.as_str()
             ));
-            if let Some(evaluation) = &application.evaluation {
-                say(format_args!("  {}", evaluation.summary));
-                say(format_args!("  {}", evaluation.counts()));
-            }
-            for step in history {
-                say(format_args!(
-                    "  #{} {} {} by {} ({}){}",
-                    step.seq,
-                    step.at,
-                    step.action,
-                    step.actor,
-                    step.role,
-                    if step.reason.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {}", step.reason)
-                    }
-                ));
-                if let Event::Submitted { derived, .. } = &step.event {
-                    for sentence in derived {
-                        say(format_args!("      {sentence}"));
-                    }
-                }
-            }
+            print_evaluation(application.evaluation.as_ref());
+            print_history(&history, |event| match event {
+                Event::Submitted { derived, .. } => derived.clone(),
+                _ => Vec::new(),
+            });
             Ok(())
         }
         LabelCommand::Advance {
@@ -259,10 +277,7 @@ pub fn run(args: &LabelArgs) -> Result<(), CliError> {
                 application.state.as_str(),
                 application.status_on(*date)
             ));
-            if let Some(evaluation) = &application.evaluation {
-                say(format_args!("  {}", evaluation.summary));
-                say(format_args!("  {}", evaluation.counts()));
-            }
+            print_evaluation(application.evaluation.as_ref());
             Ok(())
         }
     }

@@ -12,7 +12,9 @@ use em_labelling::applications::Applications;
 use em_labelling::{Candidacy, CandidacyCommand, CandidacyEvent, Context, Outcome};
 
 use crate::args::{RecruitmentAction, RecruitmentArgs, RecruitmentCommand};
-use crate::commands::label::{labelling, opinion, read_application, report, role};
+use crate::commands::label::{
+    labelling, opinion, print_evaluation, print_history, read_application, report, role,
+};
 use crate::error::CliError;
 use crate::output::say;
 
@@ -80,31 +82,14 @@ pub fn run(args: &RecruitmentArgs) -> Result<(), CliError> {
                 .show_candidacy(id)
                 .map_err(|e| CliError::Input(e.to_string()))?;
             say(format_args!("{}: {}", candidacy.id, candidacy.state));
-            if let Some(evaluation) = &candidacy.evaluation {
-                say(format_args!("  {}", evaluation.summary));
-                say(format_args!("  {}", evaluation.counts()));
-            }
-            for step in history {
-                say(format_args!(
-                    "  #{} {} {} by {} ({}){}",
-                    step.seq,
-                    step.at,
-                    step.action,
-                    step.actor,
-                    step.role,
-                    if step.reason.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {}", step.reason)
-                    }
-                ));
-                if let CandidacyEvent::OpinionGiven { opinion, .. } = &step.event {
-                    say(format_args!(
-                        "      opinion: {}",
-                        serde_json::to_string(opinion).unwrap_or_default()
-                    ));
-                }
-            }
+            print_evaluation(candidacy.evaluation.as_ref());
+            print_history(&history, |event| match event {
+                CandidacyEvent::OpinionGiven { opinion, .. } => vec![format!(
+                    "opinion: {}",
+                    serde_json::to_string(opinion).unwrap_or_default()
+                )],
+                _ => Vec::new(),
+            });
             Ok(())
         }
         RecruitmentCommand::Advance {
@@ -129,10 +114,7 @@ pub fn run(args: &RecruitmentArgs) -> Result<(), CliError> {
                 .advance_candidacy(id, &context, jiff::Timestamp::now(), &command)
                 .map_err(|e| CliError::Input(e.to_string()))?;
             say(format_args!("{}: {}", candidacy.id, candidacy.state));
-            if let Some(evaluation) = &candidacy.evaluation {
-                say(format_args!("  {}", evaluation.summary));
-                say(format_args!("  {}", evaluation.counts()));
-            }
+            print_evaluation(candidacy.evaluation.as_ref());
             Ok(())
         }
     }
