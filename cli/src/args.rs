@@ -18,9 +18,34 @@ use jiff::civil::Date;
 /// the year before.
 pub const YEARS: std::ops::RangeInclusive<i64> = 1990..=2100;
 
-/// The parser of every `--year` option: an integer within [`YEARS`].
-fn year_parser() -> clap::builder::RangedI64ValueParser<i16> {
-    clap::value_parser!(i16).range(YEARS)
+/// The value of every `--year` option: a year within [`YEARS`].
+///
+/// One type for every command's year, so that the range and its parser are
+/// written once: a field of type `Year` takes its parser from the type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Year(i16);
+
+impl Year {
+    /// The year as a number.
+    pub fn get(self) -> i16 {
+        self.0
+    }
+}
+
+impl clap::builder::ValueParserFactory for Year {
+    type Parser =
+        clap::builder::MapValueParser<clap::builder::RangedI64ValueParser<i16>, fn(i16) -> Year>;
+
+    fn value_parser() -> Self::Parser {
+        use clap::builder::TypedValueParser;
+        clap::value_parser!(i16).range(YEARS).map(Year)
+    }
+}
+
+impl std::fmt::Display for Year {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
 }
 
 /// `em` — the network of Espaces métiers (job, training and careers-guidance
@@ -314,8 +339,8 @@ pub struct ReportArgs {
     pub db: PathBuf,
 
     /// The year of the report, e.g. 2009.
-    #[arg(long, value_parser = year_parser())]
-    pub year: i16,
+    #[arg(long)]
+    pub year: Year,
 
     /// The folder to write the report into.
     #[arg(long, default_value = "report")]
@@ -419,8 +444,8 @@ pub enum TerritoryCommand {
         /// The database holding the visits.
         db: PathBuf,
         /// The year of the visits.
-        #[arg(long, value_parser = year_parser())]
-        year: i16,
+        #[arg(long)]
+        year: Year,
     },
     /// What opening a site in a commune would bring (by INSEE code, e.g.
     /// 08190 for Givet).
@@ -479,8 +504,8 @@ pub enum CommitteeCommand {
         #[arg(long)]
         db: Option<PathBuf>,
         /// The year judged.
-        #[arg(long, value_parser = year_parser())]
-        year: i16,
+        #[arg(long)]
+        year: Year,
         /// Print the table as JSON.
         #[arg(long)]
         json: bool,
@@ -491,8 +516,8 @@ pub enum CommitteeCommand {
 #[derive(Debug, Args)]
 pub struct CalendarArgs {
     /// The year.
-    #[arg(long, value_parser = year_parser())]
-    pub year: i16,
+    #[arg(long)]
+    pub year: Year,
     /// Only this site's bodies (and the region's).
     #[arg(long)]
     pub site: Option<String>,
@@ -555,8 +580,8 @@ pub enum PlanCommand {
         #[arg(long)]
         site: String,
         /// The plans' year.
-        #[arg(long, value_parser = year_parser())]
-        year: i16,
+        #[arg(long)]
+        year: Year,
         /// The day it is transmitted.
         #[arg(long)]
         date: Date,
@@ -566,8 +591,8 @@ pub enum PlanCommand {
         /// The database.
         db: PathBuf,
         /// The plans' year.
-        #[arg(long, value_parser = year_parser())]
-        year: i16,
+        #[arg(long)]
+        year: Year,
     },
     /// Every site's plan, as its steering committee (comité de pilotage)
     /// decides it, against the regional budget.
@@ -680,8 +705,8 @@ pub enum LabelAction {
     /// label.
     SubmitActivityReport {
         /// The year reported on.
-        #[arg(long, value_parser = year_parser())]
-        year: i16,
+        #[arg(long)]
+        year: Year,
     },
     /// The Region suspends the label (--reason required).
     Suspend,
@@ -836,10 +861,72 @@ pub enum PluginsCommand {
         #[arg(long)]
         db: PathBuf,
         /// The year.
-        #[arg(long, value_parser = year_parser())]
-        year: i16,
+        #[arg(long)]
+        year: Year,
         /// The site.
         #[arg(long)]
         site: String,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every command's `--year` goes through the one [`Year`] parser: a
+    /// year inside [`YEARS`] is taken, one outside is a usage error.
+    #[test]
+    fn every_year_option_takes_the_same_range() {
+        let commands: [&[&str]; 8] = [
+            &["report", "db", "--year"],
+            &["territory", "catchments", "db", "--year"],
+            &["committee", "compliance", "m.json", "--year"],
+            &["calendar", "--year"],
+            &[
+                "plan",
+                "transmit",
+                "db",
+                "--site",
+                "reims",
+                "--date",
+                "2010-01-05",
+                "--year",
+            ],
+            &["plan", "show", "db", "--year"],
+            &[
+                "plugins", "run", "m.toml", "p", "--db", "db", "--site", "reims", "--year",
+            ],
+            &[
+                "label",
+                "advance",
+                "db",
+                "a",
+                "--role",
+                "region",
+                "--actor",
+                "R",
+                "--date",
+                "2010-01-05",
+                "submit-activity-report",
+                "--year",
+            ],
+        ];
+        for command in commands {
+            let line = |year: &str| {
+                let mut line = vec!["em"];
+                line.extend_from_slice(command);
+                line.push(year);
+                Cli::try_parse_from(line)
+            };
+            assert!(
+                line("2009").is_ok(),
+                "{command:?}: {:?}",
+                line("2009").err()
+            );
+            for wrong in ["1989", "2101", "20o9"] {
+                let err = line(wrong).unwrap_err();
+                assert_eq!(err.exit_code(), 2, "{command:?} {wrong}");
+            }
+        }
+    }
 }

@@ -125,7 +125,7 @@ pub fn report_document(
 
 /// Runs `em committee …`.
 pub fn committee(args: &CommitteeArgs) -> Result<(), CliError> {
-    let ruleset = Ruleset::champagne_ardenne();
+    let ruleset = crate::commands::ruleset::current()?;
     let registry = Registry::champagne_ardenne();
     let rules = rules(&ruleset)?;
     match &args.command {
@@ -188,7 +188,7 @@ pub fn committee(args: &CommitteeArgs) -> Result<(), CliError> {
                 (Some(path), _) => read(path)?,
                 (None, Some(db)) => {
                     let store = crate::commands::init::open(db)?;
-                    em_store::governance::meetings(store.connection(), Some(*year))
+                    em_store::governance::meetings(store.connection(), Some(year.get()))
                         .map_err(|e| CliError::Input(format!("{}: {e}", db.display())))?
                 }
                 (None, None) => {
@@ -198,7 +198,8 @@ pub fn committee(args: &CommitteeArgs) -> Result<(), CliError> {
                 }
             };
             let accepted = check_meetings(&rules, &registry, list).accepted();
-            let report = em_governance::compliance(&rules, &site_ids(&registry), &accepted, *year);
+            let report =
+                em_governance::compliance(&rules, &site_ids(&registry), &accepted, year.get());
             if *as_json {
                 json(&report)?;
             } else {
@@ -241,7 +242,7 @@ fn compliance_line(registry: &Registry, line: &em_governance::ComplianceLine) ->
 
 /// Runs `em calendar`.
 pub fn calendar(args: &CalendarArgs) -> Result<(), CliError> {
-    let ruleset = Ruleset::champagne_ardenne();
+    let ruleset = crate::commands::ruleset::current()?;
     let registry = Registry::champagne_ardenne();
     let rules = rules(&ruleset)?;
     if let Some(site) = &args.site {
@@ -254,7 +255,7 @@ pub fn calendar(args: &CalendarArgs) -> Result<(), CliError> {
     let calendar = em_governance::calendar(
         &rules,
         &registry,
-        args.year,
+        args.year.get(),
         args.site.as_deref(),
         &meetings,
     )
@@ -288,7 +289,7 @@ pub fn calendar(args: &CalendarArgs) -> Result<(), CliError> {
 
 /// Runs `em plan …`.
 pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
-    let ruleset = Ruleset::champagne_ardenne();
+    let ruleset = crate::commands::ruleset::current()?;
     let registry = Registry::champagne_ardenne();
     let rules = rules(&ruleset)?;
     // The roadmap and the proposals, for the subcommands that arbitrate.
@@ -375,13 +376,13 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
             year,
             date,
         } => {
-            let _span = tracing::info_span!("plan_transmit", site, year).entered();
+            let _span = tracing::info_span!("plan_transmit", site, year = year.get()).entered();
             crate::commands::import::check_site(&registry, site)?;
             let mut store = crate::commands::init::open(db)?;
             let (_plan, record) = em_store::governance::transmit_plan(
                 &mut store,
                 site,
-                *year,
+                year.get(),
                 *date,
                 jiff::Timestamp::now(),
             )
@@ -399,7 +400,7 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
         PlanCommand::Show { db, year } => {
             let store = crate::commands::init::open(db)?;
             let conn = store.connection();
-            let plans = em_store::governance::plans(conn, *year)
+            let plans = em_store::governance::plans(conn, year.get())
                 .map_err(|e| CliError::Input(format!("{}: {e}", db.display())))?;
             if plans.is_empty() {
                 say(format_args!("no plan recorded for {year}"));

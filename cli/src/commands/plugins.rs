@@ -202,7 +202,7 @@ pub fn run(args: &PluginsArgs) -> Result<(), CliError> {
             crate::commands::import::check_site(&registry, site)?;
             let host = host(manifest)?;
             let store = crate::commands::init::open(db)?;
-            let report = crate::commands::report::build(&store, &registry, &ruleset, *year)?;
+            let report = crate::commands::report::build(&store, &registry, &ruleset, year.get())?;
             let tables = SiteTables::from_activity_report(&report, site).ok_or_else(|| {
                 CliError::Input(format!("the report of {year} has no part for {site}"))
             })?;

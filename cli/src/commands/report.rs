@@ -217,7 +217,7 @@ pub fn run(args: &ReportArgs) -> Result<Written, CliError> {
     let ruleset = crate::commands::ruleset::current()?;
     let registry = Registry::champagne_ardenne();
     let store = crate::commands::init::open(&args.db)?;
-    let mut report = build(&store, &registry, &ruleset, args.year)?;
+    let mut report = build(&store, &registry, &ruleset, args.year.get())?;
     let mut plugins_failed = 0;
     if let Some(manifest) = &args.plugins {
         let host = crate::commands::plugins::host(manifest)?;

@@ -86,7 +86,7 @@ pub fn run(args: &TerritoryArgs) -> Result<(), CliError> {
         }
         TerritoryCommand::Catchments { db, year } => {
             let store = crate::commands::init::open(db)?;
-            let residences = visitor_residences(&store, *year)?;
+            let residences = visitor_residences(&store, year.get())?;
             let catchments = territory
                 .catchments(&residences)
                 .map_err(|e| CliError::Input(e.to_string()))?;
