@@ -12,22 +12,18 @@ use std::sync::OnceLock;
 use sha2::{Digest, Sha256};
 
 mod common;
-use common::{em, s, text};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use common::{em, repo_file, s, text};
 
 /// The folder of the built example plugins, built on first use with the
 /// same command and target folder as the plugin host's own tests.
 fn built() -> &'static Path {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT.get_or_init(|| {
-        let target = repo().join("target/plugin-examples");
+        let target = repo_file("target/plugin-examples");
         let status = Command::new(env!("CARGO"))
             .args(["build", "--quiet", "--release", "--target", "wasm32-wasip2"])
             .arg("--manifest-path")
-            .arg(repo().join("plugins/examples/Cargo.toml"))
+            .arg(repo_file("plugins/examples/Cargo.toml"))
             .arg("--target-dir")
             .arg(&target)
             .status()
@@ -74,7 +70,7 @@ fn report_plugins_add_their_section_and_a_failing_one_leaves_the_rest_complete()
     assert!(text(&run).contains("youth-report"), "{}", text(&run));
 
     let db = dir.path().join("em.sqlite");
-    let sample = repo().join("examples/data/samples/visits-reims-2009.csv");
+    let sample = repo_file("examples/data/samples/visits-reims-2009.csv");
     let run = em(&["import", s(&db), s(&sample), "--site", "reims"]);
     assert!(run.status.success(), "{}", text(&run));
     let out = dir.path().join("report");
@@ -171,7 +167,7 @@ fn a_rules_plugin_that_cannot_load_refuses_its_sites_files_only() {
          06/01/2009;Sur place;;Non;;Formation\n",
     )
     .unwrap();
-    let reims = repo().join("examples/data/samples/visits-reims-2009.csv");
+    let reims = repo_file("examples/data/samples/visits-reims-2009.csv");
     let db = dir.path().join("e2.db");
     let run = em(&[
         "import",
@@ -217,20 +213,27 @@ fn a_rules_plugin_that_cannot_load_refuses_its_sites_files_only() {
 }
 
 #[test]
-fn plugins_check_refuses_a_site_not_in_the_registry_with_its_line() {
+fn plugins_check_leaves_out_a_plugin_naming_a_site_not_in_the_registry_with_its_line() {
     let dir = tempfile::tempdir().unwrap();
     let manifest = install(
         dir.path(),
-        &[(
-            "youth-report",
-            "report",
-            "youth_report",
-            &["reims", "atlantis"],
-        )],
+        &[
+            (
+                "youth-report",
+                "report",
+                "youth_report",
+                &["reims", "atlantis"],
+            ),
+            ("local-rule", "rules", "local_rule", &["epernay"]),
+        ],
     );
     let run = em(&["plugins", "check", s(&manifest)]);
     let said = text(&run);
-    assert_ne!(run.status.code(), Some(0), "{said}");
+    // The other plugin of the manifest loads; the verdict counts the one
+    // left out.
+    assert_eq!(run.status.code(), Some(3), "{said}");
+    assert!(said.contains("1 plugin(s) loaded and checked"), "{said}");
+    assert!(said.contains("1 plugin(s) failed their check"), "{said}");
     assert!(
         said.contains("plugins.toml:6:") && said.contains("plugin[0].sites[1]"),
         "{said}"
