@@ -1,7 +1,7 @@
 //! Writes random arbitration instances with the library's optimum, as JSON,
 //! for the cross-check against HiGHS (`tests/python/test_arbitration_highs.py`).
 //!
-//! `cargo run -p em-governance --example export_arbitration_instances -- COUNT SEED > instances.json`
+//! `cargo run -p em-governance --example export_arbitration_instances -- COUNT SEED [--tight] > instances.json`
 //!
 //! Each instance holds the rules (envelope, co-funding, limits, weights), the
 //! roadmap's priorities and the proposals, so that the checker builds its
@@ -27,6 +27,8 @@ fn main() {
         .and_then(|a| a.parse().ok());
     // With `--unsolved`, the instances are written without solving them.
     let unsolved = args.iter().any(|a| a == "--unsolved");
+    // With `--tight`, the rules are drawn tight (see below).
+    let tight = args.iter().any(|a| a == "--tight");
     let mut rng = Rng::new(seed);
     let base = GovernanceRuleset::champagne_ardenne();
     let roadmap = roadmap(2010);
@@ -43,16 +45,22 @@ fn main() {
         let total: u64 = ps.iter().map(|p| p.region_funding_eur).sum();
         let envelope = (total * rng.range(5, 80) / 100).clamp(1, 10_000_000);
         // Rules drawn around the regions' plausible range (the shipped
-        // ones are 30 %, 6 actions and 60 %). FIXME: tighter rules (co-funding
-        // up to 45 %, one action and 20 % of the envelope per orientation)
-        // make instances of 150+ proposals that take the solver up to
-        // minutes each, and one in a few hundred still stops unproven at
-        // its node limit (seed 2010, instance 255); they stay out of this
-        // cross-check, which CI runs in full, until the solver gets
-        // stronger cuts or branching.
-        let min_cofunding = rng.range(0, 35) as u32;
-        let max_actions = rng.range(2, (n as u64 / 3).max(2) + 2) as u32;
-        let max_share = rng.range(50, 100) as u32;
+        // ones are 30 %, 6 actions and 60 %), or, with `--tight`, tighter:
+        // co-funding up to 45 %, as few as one action and 20 % of the
+        // envelope per orientation, which make the hardest instances.
+        let (min_cofunding, max_actions, max_share) = if tight {
+            (
+                rng.range(0, 45) as u32,
+                rng.range(1, (n as u64 / 3).max(1) + 2) as u32,
+                rng.range(20, 100) as u32,
+            )
+        } else {
+            (
+                rng.range(0, 35) as u32,
+                rng.range(2, (n as u64 / 3).max(2) + 2) as u32,
+                rng.range(50, 100) as u32,
+            )
+        };
         let mut rules = base.clone();
         let a = &mut rules.arbitration;
         for p in &mut a.site_envelope_eur.0 {
@@ -121,5 +129,8 @@ fn main() {
             "nodes": rec.nodes,
         }));
     }
-    println!("{}", json!({ "seed": seed, "instances": instances }));
+    println!(
+        "{}",
+        json!({ "seed": seed, "tight": tight, "instances": instances })
+    );
 }

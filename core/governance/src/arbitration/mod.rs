@@ -187,8 +187,8 @@ pub enum RecommendationStatus {
     /// No plan meets every rule; see `conflicts`.
     Infeasible,
     /// The search stopped at its limit of nodes: the plan, if any, meets
-    /// every rule but is not proven optimal. Possible on large instances
-    /// with tight limits per orientation (see the solver's FIXME).
+    /// every rule but is not proven optimal. Possible on adversarial
+    /// instances: the problem is NP-hard (see `solver::MAX_NODES`).
     Unproven,
 }
 

@@ -34,11 +34,22 @@
 //! - **First plan.** A greedy plan from the root relaxation, improved by
 //!   exchanges (see [`heuristic`]), is the first incumbent: with it the
 //!   search prunes from its first node instead of meeting poor plans first.
+//! - **Reduced-cost fixing.** At every node, the Lagrangian function with
+//!   the budget relaxed too, at the greedy's critical ratio r, bounds the
+//!   subtree with item j forced to the side it does not favour by the
+//!   node's bound minus |a_j − r·c_j|; when that falls below the value the
+//!   search must reach, j is decided for the whole subtree.
+//! - **Branching.** The first search branches by pseudo-costs: the
+//!   relaxation's loss per unit of change is recorded each time a child
+//!   solves its relaxation, and the node branches on the fractional item
+//!   whose two children are expected to lose the most (the product rule),
+//!   the side its relaxed value is nearer first. The search is sequential,
+//!   so the pseudo-costs, the tree and the answer are the same on every
+//!   run.
 //! - **Tie-break.** Among optimal selections, the one with the least cost;
 //!   among those, the one that, at the first item where two differ — items
 //!   read by value per unit of cost, highest first, then by index — keeps
-//!   it. A first search, branching on the item the node's relaxation leaves
-//!   most fractional, finds the best value and its least cost; a second
+//!   it. The first search finds the best value and its least cost; a second
 //!   one, in the tie-break's order with "keep" tried first, meets the leaves
 //!   in the tie-break's order and stops at the first plan with that value
 //!   and cost.
@@ -47,13 +58,7 @@
 //!   reaching a value is bounded below by a fractional cover by value per
 //!   cost).
 //! - **Limit.** A search stops after [`MAX_NODES`] nodes and says so; the
-//!   answer is then not proven. FIXME: with five orientations each limited
-//!   to under about 40 % of the envelope, a few instances of 170 or more
-//!   proposals need 0.5 to 2 million nodes (up to about 75 s), and about
-//!   one in 400 of the cross-check's instances still stops at the limit
-//!   (instance 255 of seed 2010, 114 s); the next steps are stronger cuts (the root bound closes only about a fifth
-//!   of the gap the cuts of a MIP solver close), strong or pseudo-cost
-//!   branching, and reduced-cost fixing with a restart.
+//!   answer is then not proven.
 
 use std::cmp::Ordering;
 use std::rc::Rc;
@@ -203,9 +208,9 @@ const RESOLVE_EVERY: usize = 1;
 
 /// The optimal selection under the tie-break, or why there is none.
 ///
-/// Two searches. The first branches on the item the node's linear
-/// relaxation leaves most fractional, which proves optimality in few nodes,
-/// and finds the best value and, for it, the least cost. The second branches
+/// Two searches. The first branches by pseudo-costs on the items the
+/// node's linear relaxation leaves fractional, which proves optimality in
+/// few nodes, and finds the best value and, for it, the least cost. The second branches
 /// in the tie-break's order with "keep" tried first and stops at the first
 /// plan with that value and cost: it meets the leaves in the tie-break's
 /// order, so that plan is the preferred one.
@@ -383,8 +388,8 @@ fn heuristic(p: &Problem, x: &[f64], by_ratio: &[usize]) -> Option<(Vec<bool>, u
 struct Search<'a> {
     p: &'a Problem,
     n: usize,
-    /// A fixed branching order, or none to branch on the most fractional
-    /// item of the node's relaxation.
+    /// A fixed branching order, or none to branch by pseudo-costs on the
+    /// items the node's relaxation leaves fractional.
     order: Option<Vec<usize>>,
     /// The tie-break's order (value per cost, highest first), for the
     /// lower bound on the cost of reaching a value.
@@ -404,6 +409,14 @@ struct Search<'a> {
     min_free: Vec<i128>,
     best: Option<(Vec<bool>, u64, u64)>,
     nodes: u64,
+    /// Pseudo-costs of the first search: for each item, the relaxation's
+    /// loss per unit of change observed when it was fixed down (0) and up
+    /// (1), summed, and how many times.
+    pseudo: Vec<[(f64, u32); 2]>,
+    /// The branching that led to the node about to be explored: the item,
+    /// the side, how far its relaxed value moved and the parent's
+    /// relaxation value; the child records its loss against it.
+    pending: Option<(usize, bool, f64, f64)>,
 }
 
 impl<'a> Search<'a> {
@@ -441,6 +454,8 @@ impl<'a> Search<'a> {
                 .collect(),
             best: None,
             nodes: 0,
+            pseudo: vec![[(0.0, 0); 2]; n],
+            pending: None,
         }
     }
 
@@ -516,6 +531,7 @@ impl<'a> Search<'a> {
         if self.done {
             return;
         }
+        let pending = self.pending.take();
         self.nodes += 1;
         if self.nodes >= MAX_NODES {
             self.stopped = true;
@@ -540,7 +556,14 @@ impl<'a> Search<'a> {
                 DualOutcome::Optimal => {
                     let (rows, covers) = node_lp.duals();
                     let mut m = Multipliers::new(self.p, rows, covers, depth);
-                    m.primal = Some(node_lp.primal());
+                    let x = node_lp.primal();
+                    if let Some((item, keep, moved, parent)) = pending {
+                        let loss = (parent - self.relaxed_value(&x)).max(0.0);
+                        let entry = &mut self.pseudo[item][usize::from(keep)];
+                        entry.0 += loss / moved.max(1e-6);
+                        entry.1 += 1;
+                    }
+                    m.primal = Some(x);
                     own = Rc::new(m);
                     own_lp = Rc::new(node_lp);
                     if self.prune(used, value, &own) {
@@ -571,9 +594,71 @@ impl<'a> Search<'a> {
         } else {
             (lambda, lp)
         };
+        // Reduced-cost fixing: an undecided item whose other side cannot
+        // reach the goal is decided here for the whole subtree.
+        let fixes = self.fixings(used, value, lambda);
+        let (mut used, mut value, mut covered) = (used, value, covered);
+        let mut applied = Vec::with_capacity(fixes.len());
+        let mut fits = true;
+        for &(j, keep) in &fixes {
+            let cost = if keep { u128::from(self.p.costs[j]) } else { 0 };
+            if used + cost > u128::from(self.p.budget) {
+                fits = false;
+                break;
+            }
+            self.decide(j, keep);
+            applied.push(j);
+            if keep {
+                used += cost;
+                value += u128::from(self.p.values[j]);
+                covered |= self.cover_bits[j];
+            }
+        }
+        if fits && !applied.is_empty() && !self.node_feasible(used, covered) {
+            fits = false;
+        }
+        if fits {
+            let depth = depth + applied.len();
+            if depth == self.n {
+                self.leaf(value as u64, used as u64);
+            } else {
+                self.branch(depth, used, value, covered, lambda, lp);
+            }
+        }
+        for &j in applied.iter().rev() {
+            self.undecide(j);
+        }
+    }
+
+    /// Branches on one undecided item of a node whose `depth` items are
+    /// decided: both children explored, the preferred one first.
+    fn branch(
+        &mut self,
+        depth: usize,
+        used: u128,
+        value: u128,
+        covered: u32,
+        lambda: &Rc<Multipliers>,
+        lp: &Rc<DualLp>,
+    ) {
         let (i, keep_first) = match &self.order {
-            Some(order) => (order[depth], true),
-            None => self.most_fractional(lambda),
+            // Fixings decide items out of the order: the first undecided
+            // one is branched on, and the leaves still come in the
+            // tie-break's order.
+            Some(order) => (
+                order
+                    .iter()
+                    .copied()
+                    .find(|&i| self.fixed[i].is_none())
+                    .expect("a node above the leaves has an undecided item"),
+                true,
+            ),
+            None => self.pseudo_cost_choice(lambda),
+        };
+        // What the children's relaxations are measured against.
+        let parent = match (&self.order, &lambda.primal) {
+            (None, Some(x)) => Some((x[i], self.relaxed_value(x))),
+            _ => None,
         };
         for keep in [keep_first, !keep_first] {
             let cost = if keep { u128::from(self.p.costs[i]) } else { 0 };
@@ -592,6 +677,10 @@ impl<'a> Search<'a> {
                 } else {
                     0
                 };
+                self.pending = parent.map(|(x, value)| {
+                    let moved = if keep { 1.0 - x } else { x };
+                    (i, keep, moved, value)
+                });
                 self.dfs(
                     depth + 1,
                     used + cost,
@@ -605,6 +694,144 @@ impl<'a> Search<'a> {
             if self.done {
                 return;
             }
+        }
+    }
+
+    /// The undecided items that reduced-cost fixing decides at this node,
+    /// with the side they are fixed to.
+    ///
+    /// The Lagrangian function also relaxes the budget with a multiplier
+    /// r ≥ 0: `base + r·left + Σ max(0, a_i − r·c_i)` over the undecided
+    /// items bounds every completion, for any r. Forcing item j to the
+    /// side the function does not favour lowers it by |a_j − r·c_j|; when
+    /// that bound (floored with the same margin as [`Self::upper_bound`])
+    /// falls below the value the search must still reach, every plan of
+    /// the subtree has j on the favoured side. r is the critical ratio of
+    /// the greedy, where the function equals Dantzig's bound.
+    fn fixings(&self, used: u128, value: u128, l: &Multipliers) -> Vec<(usize, bool)> {
+        let goal = match (self.target, &self.best) {
+            (Some((v, _)), _) => i128::from(v),
+            (None, Some((_, v, _))) => i128::from(*v),
+            (None, None) => return Vec::new(),
+        };
+        let left = (u128::from(self.p.budget) - used) as f64;
+        let mut room = left;
+        let mut ratio = 0.0;
+        for &i in &l.relaxed_order {
+            if self.fixed[i].is_some() {
+                continue;
+            }
+            let cost = self.p.costs[i] as f64;
+            if cost <= room {
+                room -= cost;
+            } else {
+                ratio = l.adjusted[i] / cost;
+                break;
+            }
+        }
+        let mut base = self.base_bound(value, l) + ratio * left;
+        let mut free_total = 0.0;
+        for i in (0..self.n).filter(|&i| self.fixed[i].is_none()) {
+            free_total += (l.adjusted[i] - ratio * self.p.costs[i] as f64).max(0.0);
+        }
+        base += free_total;
+        let floor = |bound: f64| {
+            let margin = 1e-6 + bound.abs() * 1e-9;
+            (bound + margin).floor() as i128
+        };
+        if floor(base) < goal {
+            // The node itself cannot reach the goal; its bound prunes it.
+            return Vec::new();
+        }
+        let mut fixes = Vec::new();
+        for i in (0..self.n).filter(|&i| self.fixed[i].is_none()) {
+            let reduced = l.adjusted[i] - ratio * self.p.costs[i] as f64;
+            if floor(base - reduced.abs()) < goal {
+                fixes.push((i, reduced > 0.0));
+            }
+        }
+        fixes
+    }
+
+    /// The Lagrangian function's part from the decided items: their value,
+    /// the constant, the rows' left-hand sides and the covers they meet.
+    fn base_bound(&self, value: u128, l: &Multipliers) -> f64 {
+        let mut bound = value as f64 + l.constant;
+        for (lambda, lhs) in l.rows.iter().zip(&self.lhs) {
+            bound -= lambda * *lhs as f64;
+        }
+        if l.covers.iter().any(|c| *c > 0.0) {
+            for i in (0..self.n).filter(|&i| self.fixed[i] == Some(true)) {
+                for (c, lambda) in l.covers.iter().enumerate() {
+                    if self.cover_bits[i] & (1 << c) != 0 {
+                        bound += lambda;
+                    }
+                }
+            }
+        }
+        bound
+    }
+
+    /// The relaxation's value at its optimum `x`.
+    fn relaxed_value(&self, x: &[f64]) -> f64 {
+        x.iter()
+            .zip(&self.p.values)
+            .map(|(x, &v)| x * v as f64)
+            .sum()
+    }
+
+    /// The item to branch on by pseudo-costs: among the undecided items
+    /// the relaxation leaves fractional, the one whose two children are
+    /// expected to lose the most (the product of the expected losses, an
+    /// item never measured taking the average of those measured), ties to
+    /// the better ratio; kept first when its relaxed value is at least
+    /// one half. Without a fractional item, the most fractional rule.
+    fn pseudo_cost_choice(&self, lambda: &Multipliers) -> (usize, bool) {
+        let Some(x) = &lambda.primal else {
+            return self.most_fractional(lambda);
+        };
+        let mut average = [(0.0, 0u32); 2];
+        for entry in &self.pseudo {
+            for side in 0..2 {
+                if entry[side].1 > 0 {
+                    average[side].0 += entry[side].0 / f64::from(entry[side].1);
+                    average[side].1 += 1;
+                }
+            }
+        }
+        let mean = |side: usize| {
+            if average[side].1 > 0 {
+                average[side].0 / f64::from(average[side].1)
+            } else {
+                1.0
+            }
+        };
+        let (down_mean, up_mean) = (mean(0), mean(1));
+        let estimate = |i: usize, side: usize, fallback: f64| {
+            let (sum, count) = self.pseudo[i][side];
+            if count > 0 {
+                sum / f64::from(count)
+            } else {
+                fallback
+            }
+        };
+        let mut best = None;
+        let mut best_score = f64::NEG_INFINITY;
+        for &i in self.by_ratio {
+            if self.fixed[i].is_some() || x[i] < 1e-6 || x[i] > 1.0 - 1e-6 {
+                continue;
+            }
+            let down = estimate(i, 0, down_mean) * x[i];
+            let up = estimate(i, 1, up_mean) * (1.0 - x[i]);
+            let score = down.max(1e-6) * up.max(1e-6);
+            if score > best_score * (1.0 + 1e-9) {
+                best_score = score;
+                best = Some(i);
+            }
+        }
+        match best {
+            Some(i) => (i, x[i] >= 0.5),
+            None => self.most_fractional(lambda),
         }
     }
 
@@ -716,19 +943,7 @@ impl<'a> Search<'a> {
 
     /// An integer upper bound on the value of any completion of the node.
     fn upper_bound(&self, used: u128, value: u128, l: &Multipliers) -> i128 {
-        let mut bound = value as f64 + l.constant;
-        for (lambda, lhs) in l.rows.iter().zip(&self.lhs) {
-            bound -= lambda * *lhs as f64;
-        }
-        if l.covers.iter().any(|c| *c > 0.0) {
-            for i in (0..self.n).filter(|&i| self.fixed[i] == Some(true)) {
-                for (c, lambda) in l.covers.iter().enumerate() {
-                    if self.cover_bits[i] & (1 << c) != 0 {
-                        bound += lambda;
-                    }
-                }
-            }
-        }
+        let mut bound = self.base_bound(value, l);
         let mut left = (u128::from(self.p.budget) - used) as f64;
         for &i in &l.relaxed_order {
             if self.fixed[i].is_some() {
