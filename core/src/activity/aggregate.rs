@@ -120,8 +120,72 @@ pub struct Aggregator {
     departement_scopes: Vec<Scope>,
     site_departement: Vec<usize>,
     counters: Vec<SiteCounter>,
-    persons: HashMap<u64, Person, BuildHasherDefault<MixHasher>>,
+    persons: Sightings,
     skipped: Skipped,
+}
+
+/// How many parts the sightings of people are spread over, by the top bits
+/// of their key.
+const PARTS: usize = 1 << PART_BITS;
+const PART_BITS: u32 = 7;
+
+/// Every sighting of a person (one per visit with a visitor identifier), in
+/// the order met, spread over [`PARTS`] lists by key.
+///
+/// Looking each person up in one table of half a million as the visits come
+/// costs a cache miss per visit: the visits come in no order of person, and
+/// the table is some fifty megabytes. Appending to one of a hundred lists
+/// writes where the last write to that list was, and
+/// [`Aggregator::finish`] then folds each list in a table of a few thousand
+/// people, small enough to stay in the processor's cache. A person's
+/// sightings all land in the same list, in the order they were met, so the
+/// fold gives what the one table did.
+#[derive(Debug, Clone)]
+struct Sightings {
+    parts: Vec<Vec<(u64, Person)>>,
+}
+
+impl Sightings {
+    fn new() -> Sightings {
+        Sightings {
+            parts: vec![Vec::new(); PARTS],
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, key: u64, person: Person) {
+        // The key is a finalised hash: its top bits are as even as any.
+        self.parts[(key >> (64 - PART_BITS)) as usize].push((key, person));
+    }
+
+    /// Appends the sightings of `later`, met after all of these.
+    fn append(&mut self, later: Sightings) {
+        for (mine, mut theirs) in self.parts.iter_mut().zip(later.parts) {
+            if mine.is_empty() {
+                *mine = theirs;
+            } else {
+                mine.append(&mut theirs);
+            }
+        }
+    }
+
+    /// Calls `f` with every distinct person, described by all their
+    /// sightings.
+    fn for_each_person(&self, mut f: impl FnMut(&Person)) {
+        let largest = self.parts.iter().map(Vec::len).max().unwrap_or(0);
+        let mut people: HashMap<u64, Person, BuildHasherDefault<MixHasher>> =
+            HashMap::with_capacity_and_hasher(largest, BuildHasherDefault::default());
+        for part in &self.parts {
+            people.clear();
+            for (key, seen) in part {
+                people
+                    .entry(*key)
+                    .and_modify(|person| person.absorb(seen))
+                    .or_insert(*seen);
+            }
+            people.values().for_each(&mut f);
+        }
+    }
 }
 
 /// Records the aggregator left out, and why; none of them is counted.
@@ -418,7 +482,7 @@ impl Aggregator {
             scopes,
             departement_scopes,
             site_departement,
-            persons: HashMap::default(),
+            persons: Sightings::new(),
             skipped: Skipped::default(),
         })
     }
@@ -429,12 +493,12 @@ impl Aggregator {
     }
 
     #[inline]
-    fn single(&self, id: DimensionId, code: Option<&str>) -> u8 {
+    fn single(&self, id: DimensionId, code: Option<&[u8]>) -> u8 {
         let d = position(id);
         let dimension = &self.layout.dimensions[d];
         match code {
             None => dimension.not_given() as u8,
-            Some(code) => match self.layout.indices[d].get(code.as_bytes()) {
+            Some(code) => match self.layout.indices[d].get(code) {
                 Some(i) => i as u8,
                 None => dimension.unrecognised() as u8,
             },
@@ -446,7 +510,7 @@ impl Aggregator {
         let index = &self.layout.indices[position(id)];
         let mut mask = 0u64;
         codes.for_each(|code| {
-            mask |= match index.get(code.as_bytes()) {
+            mask |= match index.get(code) {
                 Some(i) => 1 << i,
                 None => 1 << MULTI_LIMIT,
             };
@@ -468,11 +532,13 @@ impl Aggregator {
             self.skipped.outside_year += 1;
             return;
         }
-        let Some(site) = self.site_index.get(visit.site.as_bytes()) else {
+        let Some(site) = self.site_index.get(visit.site) else {
             self.skipped.unknown_site += 1;
             return;
         };
-        let first_visit = visit.first_visit.map(|yes| if yes { "yes" } else { "no" });
+        let first_visit = visit
+            .first_visit
+            .map(|yes| if yes { &b"yes"[..] } else { &b"no"[..] });
         let single: [u8; SINGLE] = [
             self.single(DimensionId::ContactMode, Some(visit.contact_mode)),
             self.single(DimensionId::Sex, visit.sex),
@@ -510,7 +576,7 @@ impl Aggregator {
                 // million people — and a collision only makes one visitor
                 // fewer. Keeping hashes rather than identifiers means no
                 // allocation per visit and no identifier held in memory.
-                let key = mix(hash_bytes(visitor.as_bytes()) ^ (site as u64).wrapping_mul(K2));
+                let key = mix(hash_bytes(visitor) ^ (site as u64).wrapping_mul(K2));
                 // Month and day packed in one number order the days of a
                 // year as the dates do, without a calendar computation.
                 let day = (i16::from(visit.date.month()) << 5) | i16::from(visit.date.day());
@@ -521,10 +587,7 @@ impl Aggregator {
                     single,
                     masks: answers,
                 };
-                self.persons
-                    .entry(key)
-                    .and_modify(|person| person.absorb(&seen))
-                    .or_insert(seen);
+                self.persons.push(key, seen);
             }
         }
     }
@@ -600,13 +663,7 @@ impl Aggregator {
         for (mine, theirs) in self.counters.iter_mut().zip(&later.counters) {
             mine.add(theirs);
         }
-        self.persons.reserve(later.persons.len());
-        for (key, person) in later.persons {
-            self.persons
-                .entry(key)
-                .and_modify(|p| p.absorb(&person))
-                .or_insert(person);
-        }
+        self.persons.append(later.persons);
         self.skipped.outside_year += later.skipped.outside_year;
         self.skipped.unknown_site += later.skipped.unknown_site;
         self.skipped.bad_survey_scores += later.skipped.bad_survey_scores;
@@ -620,7 +677,7 @@ impl Aggregator {
         let mut visitor_categories = vec![vec![0u64; layout.width]; self.counters.len()];
         let mut visitors = vec![0u64; self.counters.len()];
         let mut visitors_by_month = vec![[0u64; 12]; self.counters.len()];
-        for person in self.persons.values() {
+        self.persons.for_each_person(|person| {
             let site = usize::from(person.site);
             visitors[site] += 1;
             count_profile(
@@ -634,7 +691,7 @@ impl Aggregator {
                 visitors_by_month[site][months.trailing_zeros() as usize] += 1;
                 months &= months - 1;
             }
-        }
+        });
 
         let sites: Vec<ScopeCounts> = self
             .counters

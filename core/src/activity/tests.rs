@@ -772,9 +772,9 @@ fn visits_read_through_joined_code_lists_count_as_the_owned_records() {
             visit.referrals.join(";"),
         );
         borrowed.add_visit_fields(&VisitFields {
-            themes: Codes::joined(&themes, ';'),
-            services: Codes::joined(&services, ';'),
-            referrals: Codes::joined(&referrals, ';'),
+            themes: Codes::joined(themes.as_bytes(), b';'),
+            services: Codes::joined(services.as_bytes(), b';'),
+            referrals: Codes::joined(referrals.as_bytes(), b';'),
             ..VisitFields::of(visit)
         });
     }

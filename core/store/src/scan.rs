@@ -19,6 +19,12 @@ use crate::{Event, Record, RecordKind, Store, StoreError, SurveyAnswer, Visit};
 
 const VISIT_COLUMNS: &str = "id, site, date, reference, visitor, contact_mode, sex, age_band, \
     status, education_level, commune, first_visit, arrival_channel, themes, services, referrals";
+/// [`LIST_SEPARATOR`] as the one byte it is, to split code lists read as
+/// bytes.
+const LIST_BYTE: u8 = {
+    assert!(LIST_SEPARATOR.is_ascii());
+    LIST_SEPARATOR as u8
+};
 const SURVEY_COLUMNS: &str = "id, site, date, reference, items, would_recommend";
 const EVENT_COLUMNS: &str = "id, site, reference, title, start_date, end_date, event_type, \
     themes, partners, attendance, respondents, satisfied";
@@ -65,7 +71,10 @@ impl Store {
     ///
     /// Unlike [`Store::scan_visits`] nothing is copied: the fields borrow
     /// the texts of the row where SQLite holds them, and the code lists stay
-    /// joined. The dates are compared here rather than in SQL, where each
+    /// joined. The texts are handed over as bytes, unchecked: the counts
+    /// compare them with the codes in force, and a text that is not UTF-8
+    /// is simply no code, so checking a million rows' texts would buy
+    /// nothing. The dates are compared here rather than in SQL, where each
     /// would be two text comparisons, and a row of another day is left
     /// before any other column is read.
     pub fn scan_visit_fields(
@@ -87,20 +96,20 @@ impl Store {
                 continue;
             }
             f(&VisitFields {
-                site: c.text(1)?,
+                site: c.bytes(1)?,
                 date,
-                visitor: c.opt_text(4)?,
-                contact_mode: c.text(5)?,
-                sex: c.opt_text(6)?,
-                age_band: c.opt_text(7)?,
-                status: c.opt_text(8)?,
-                education_level: c.opt_text(9)?,
-                commune: c.opt_text(10)?,
+                visitor: c.opt_bytes(4)?,
+                contact_mode: c.bytes(5)?,
+                sex: c.opt_bytes(6)?,
+                age_band: c.opt_bytes(7)?,
+                status: c.opt_bytes(8)?,
+                education_level: c.opt_bytes(9)?,
+                commune: c.opt_bytes(10)?,
                 first_visit: c.opt_bool(11)?,
-                arrival_channel: c.opt_text(12)?,
-                themes: Codes::joined(c.text(13)?, LIST_SEPARATOR),
-                services: Codes::joined(c.text(14)?, LIST_SEPARATOR),
-                referrals: Codes::joined(c.text(15)?, LIST_SEPARATOR),
+                arrival_channel: c.opt_bytes(12)?,
+                themes: Codes::joined(c.bytes(13)?, LIST_BYTE),
+                services: Codes::joined(c.bytes(14)?, LIST_BYTE),
+                referrals: Codes::joined(c.bytes(15)?, LIST_BYTE),
             });
             n += 1;
         }
@@ -274,11 +283,26 @@ impl<'a, 'r> Cells<'a, 'r> {
     }
 
     fn opt_text(&self, i: usize) -> Result<Option<&'a str>, StoreError> {
+        self.opt_bytes(i)?
+            .map(|t| {
+                std::str::from_utf8(t).map_err(|_| self.corrupt(format!("column {i} is not UTF-8")))
+            })
+            .transpose()
+    }
+
+    /// A text column's bytes, not checked for UTF-8.
+    #[inline]
+    fn bytes(&self, i: usize) -> Result<&'a [u8], StoreError> {
+        self.opt_bytes(i)?
+            .ok_or_else(|| self.corrupt(format!("column {i} is NULL")))
+    }
+
+    /// A text column's bytes, if not NULL, not checked for UTF-8.
+    #[inline]
+    fn opt_bytes(&self, i: usize) -> Result<Option<&'a [u8]>, StoreError> {
         match self.row.get_ref(i)? {
             ValueRef::Null => Ok(None),
-            ValueRef::Text(t) => std::str::from_utf8(t)
-                .map(Some)
-                .map_err(|_| self.corrupt(format!("column {i} is not UTF-8"))),
+            ValueRef::Text(t) => Ok(Some(t)),
             _ => Err(self.corrupt(format!("column {i} is not text"))),
         }
     }
@@ -365,24 +389,25 @@ mod tests {
     use crate::{ImportSource, Record, Store, Visit};
 
     fn owned(v: &VisitFields<'_>) -> Visit {
+        let text = |bytes: &[u8]| String::from_utf8(bytes.to_vec()).unwrap();
         let list = |codes: Codes<'_>| {
             let mut out = Vec::new();
-            codes.for_each(|c| out.push(c.to_owned()));
+            codes.for_each(|c| out.push(text(c)));
             out
         };
         Visit {
-            site: v.site.to_owned(),
+            site: text(v.site),
             date: v.date,
             reference: None,
-            visitor: v.visitor.map(str::to_owned),
-            contact_mode: v.contact_mode.to_owned(),
-            sex: v.sex.map(str::to_owned),
-            age_band: v.age_band.map(str::to_owned),
-            status: v.status.map(str::to_owned),
-            education_level: v.education_level.map(str::to_owned),
-            commune: v.commune.map(str::to_owned),
+            visitor: v.visitor.map(text),
+            contact_mode: text(v.contact_mode),
+            sex: v.sex.map(text),
+            age_band: v.age_band.map(text),
+            status: v.status.map(text),
+            education_level: v.education_level.map(text),
+            commune: v.commune.map(text),
             first_visit: v.first_visit,
-            arrival_channel: v.arrival_channel.map(str::to_owned),
+            arrival_channel: v.arrival_channel.map(text),
             themes: list(v.themes),
             services: list(v.services),
             referrals: list(v.referrals),
