@@ -11,7 +11,7 @@ use crate::mapping::Compiled;
 use crate::pipeline::Producer;
 use crate::report::Location;
 use crate::row::{Builder, Cell, CellProblem, Layout, Row};
-use crate::source::{Decode1252, Encoding};
+use crate::source::{Decode, Encoding};
 
 /// The longest record accepted. A file with a longer one (an unclosed quote
 /// swallowing the rest of the file, or a hostile field) is refused before it
@@ -83,22 +83,26 @@ pub(crate) fn import<R: Read>(
             reader.read_exact(&mut bom).map_err(ImportError::io)?;
             Box::new(reader)
         }
-        Encoding::Windows1252 => Box::new(Decode1252::new(reader)),
+        Encoding::Windows1252 => Box::new(Decode::new(reader, encoding_rs::WINDOWS_1252)),
+        Encoding::Utf16Le => Box::new(Decode::new(reader, encoding_rs::UTF_16LE)),
+        Encoding::Utf16Be => Box::new(Decode::new(reader, encoding_rs::UTF_16BE)),
     };
-    let mut buffered = BufReader::with_capacity(256 * 1024, RecordGuard::new(CrlfAsLf::new(text)));
+    // The head of the text tells the separator before the reading starts,
+    // so that the record guard knows it (to name the column of a quote
+    // never closed). Reads past this small buffer go straight through it.
+    let mut text = BufReader::with_capacity(64 * 1024, text);
 
     // An optional `sep=;` first line, as Excel writes and reads it.
     let (delimiter, line_offset) = {
-        let head = buffered.fill_buf().map_err(ImportError::io)?;
-        let first_line = head.split(|b| *b == b'\n').next().unwrap_or_default();
-        let first_line = first_line.strip_suffix(b"\r").unwrap_or(first_line);
+        let head = text.fill_buf().map_err(ImportError::io)?;
+        let line = head.split(|b| *b == b'\n').next().unwrap_or_default();
+        let first_line = line.strip_suffix(b"\r").unwrap_or(line);
         match first_line {
             [s, e, p, b'=', d] if [s, e, p].map(u8::to_ascii_lowercase) == [b's', b'e', b'p'] => {
-                let consumed = first_line.len() + 1;
                 let d = *d;
-                let at = consumed.min(head.len());
+                let at = (line.len() + 1).min(head.len());
                 // A sep line with an unusable separator is refused below.
-                buffered.consume(at);
+                text.consume(at);
                 (Some(d), 1)
             }
             _ => (None, 0),
@@ -120,8 +124,12 @@ pub(crate) fn import<R: Read>(
             );
             return Ok(());
         }
-        None => guess_delimiter(buffered.fill_buf().map_err(ImportError::io)?),
+        None => guess_delimiter(text.fill_buf().map_err(ImportError::io)?),
     };
+    let buffered = BufReader::with_capacity(
+        256 * 1024,
+        RecordGuard::new(CrlfAsLf::new(text), delimiter, 1 + line_offset),
+    );
 
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -207,12 +215,19 @@ fn read<R: Read>(
                 match e.into_kind() {
                     csv::ErrorKind::Io(io) if io.kind() == io::ErrorKind::InvalidData => {
                         // The record guard's refusal: nothing after it can
-                        // be trusted to start where it seems to.
+                        // be trusted to start where it seems to. It says
+                        // where the record or the quote at fault starts.
+                        let (line, column) =
+                            match io.get_ref().and_then(|e| e.downcast_ref::<Refusal>()) {
+                                Some(refusal) => (Some(refusal.line), refusal.column),
+                                None => (line, None),
+                            };
+                        let field = column.and_then(|c| pipeline.field_of_column(c));
                         pipeline.file_problem(
                             line.map(Location::Line),
                             CellProblem {
-                                column: None,
-                                field: None,
+                                column,
+                                field,
                                 reason: io.to_string(),
                             },
                         );
@@ -392,49 +407,151 @@ impl<R: Read> CrlfAsLf<R> {
     }
 }
 
-/// Refuses, as `InvalidData`, a record longer than [`MAX_RECORD_BYTES`].
+/// Why the [`RecordGuard`] stopped the reading, and where: carried inside
+/// the `InvalidData` error it returns, for the problem that names the line
+/// and the column.
+#[derive(Debug)]
+struct Refusal {
+    /// The line of the quote never closed, or of the record's start.
+    line: u64,
+    /// The column (from 0) of the quoted field, if known.
+    column: Option<usize>,
+    reason: String,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+/// Refuses, as `InvalidData` carrying a [`Refusal`], a record longer than
+/// [`MAX_RECORD_BYTES`] and a quote still open at the end of the file.
 ///
-/// A record ends at a newline outside quotes. Quotes inside a quoted field
-/// are doubled, so counting every `"` tells inside from outside exactly.
+/// The guard follows quotes as the CSV reader does: a quote opens a quoted
+/// field only at the start of a field (a quote inside an unquoted field is
+/// a character like any other), and a doubled quote inside a quoted field
+/// stands for one quote. A record ends at a newline outside quotes. It
+/// counts lines and, when a quote opens, the separators before it in its
+/// record, so that a quote never closed is reported where it opened,
+/// rather than where the reader gave up (the end of the file).
 struct RecordGuard<R> {
     inner: R,
+    delimiter: u8,
     in_quotes: bool,
+    /// The last byte of the previous read; a newline stands for the start.
+    prev: u8,
+    /// Whether that byte closed a quoted field (a quote right after it is
+    /// a doubled quote, which opens the field again).
+    prev_closed: bool,
     since_record_start: u64,
+    /// Line of the next byte (the first line is `first_line`).
+    line: u64,
+    record_line: u64,
+    /// Separators outside quotes in the record so far, up to the start of
+    /// this read (or of the segment after the last quoted field).
+    separators: usize,
+    /// Line and column where the quote now open was opened.
+    opened: (u64, usize),
 }
 
 impl<R> RecordGuard<R> {
-    fn new(inner: R) -> Self {
+    fn new(inner: R, delimiter: u8, first_line: u64) -> Self {
         RecordGuard {
             inner,
+            delimiter,
             in_quotes: false,
+            prev: b'\n',
+            prev_closed: false,
             since_record_start: 0,
+            line: first_line,
+            record_line: first_line,
+            separators: 0,
+            opened: (first_line, 0),
         }
+    }
+
+    fn refuse(&self, reason: String) -> io::Error {
+        let (line, column) = if self.in_quotes {
+            (self.opened.0, Some(self.opened.1))
+        } else {
+            (self.record_line, None)
+        };
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            Refusal {
+                line,
+                column,
+                reason,
+            },
+        )
     }
 }
 
 impl<R: Read> Read for RecordGuard<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
+        if n == 0 {
+            if self.in_quotes && !buf.is_empty() {
+                return Err(self.refuse(
+                    "the quote that opens this field is never closed, so the rest of the file would be one field: close it, or double a quote meant inside the field (\"\")".into(),
+                ));
+            }
+            return Ok(0);
+        }
+        let bytes = &buf[..n];
+        let delimiter = self.delimiter;
+        let count = |part: &[u8]| memchr::memchr_iter(delimiter, part).count();
         let mut record_start = 0;
+        // Where the current stretch outside quotes started in this read.
+        let mut segment = 0;
         let mut longest = 0;
-        for i in memchr::memchr2_iter(b'"', b'\n', &buf[..n]) {
-            if buf[i] == b'"' {
-                self.in_quotes = !self.in_quotes;
-            } else if !self.in_quotes {
-                longest = longest.max(self.since_record_start + (i - record_start) as u64);
-                self.since_record_start = 0;
-                record_start = i + 1;
+        // The position right after the last quote that closed a field.
+        let mut closed_at = None;
+        for i in memchr::memchr2_iter(b'"', b'\n', bytes) {
+            let (prev, prev_closed) = if i == 0 {
+                (self.prev, self.prev_closed)
+            } else {
+                (bytes[i - 1], closed_at == Some(i))
+            };
+            if bytes[i] == b'"' {
+                if self.in_quotes {
+                    self.in_quotes = false;
+                    segment = i + 1;
+                    closed_at = Some(i + 1);
+                } else if prev_closed {
+                    // A doubled quote inside a quoted field.
+                    self.in_quotes = true;
+                } else if prev == delimiter || prev == b'\n' || prev == b'\r' {
+                    self.separators += count(&bytes[segment..i]);
+                    self.opened = (self.line, self.separators);
+                    self.in_quotes = true;
+                }
+            } else {
+                self.line += 1;
+                if !self.in_quotes {
+                    longest = longest.max(self.since_record_start + (i - record_start) as u64);
+                    self.since_record_start = 0;
+                    self.separators = 0;
+                    self.record_line = self.line;
+                    record_start = i + 1;
+                    segment = i + 1;
+                }
             }
         }
+        if !self.in_quotes {
+            self.separators += count(&bytes[segment..]);
+        }
+        self.prev = bytes[n - 1];
+        self.prev_closed = closed_at == Some(n);
         self.since_record_start += (n - record_start) as u64;
         if longest.max(self.since_record_start) > MAX_RECORD_BYTES {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!(
-                    "a record longer than {} MiB (an unclosed quote, or a field too long): the file is refused",
-                    MAX_RECORD_BYTES / (1024 * 1024)
-                ),
-            ));
+            return Err(self.refuse(format!(
+                "a record longer than {} MiB starts here (an unclosed quote, or a field too long): the file is refused",
+                MAX_RECORD_BYTES / (1024 * 1024)
+            )));
         }
         Ok(n)
     }
@@ -512,13 +629,13 @@ mod tests {
     fn the_record_guard_counts_newlines_inside_quotes_as_part_of_the_record() {
         let long_quoted = format!("\"{}\n{}\"\n", "a".repeat(9_000_000), "b".repeat(9_000_000));
         let mut out = Vec::new();
-        let err = RecordGuard::new(long_quoted.as_bytes())
+        let err = RecordGuard::new(long_quoted.as_bytes(), b';', 1)
             .read_to_end(&mut out)
             .unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::InvalidData);
         let many_short = "\"a\"\"b\";c\n".repeat(3_000_000);
         let mut out = Vec::new();
-        RecordGuard::new(many_short.as_bytes())
+        RecordGuard::new(many_short.as_bytes(), b';', 1)
             .read_to_end(&mut out)
             .unwrap();
         assert_eq!(out.len(), many_short.len());

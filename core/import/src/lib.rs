@@ -368,73 +368,217 @@ impl<'a> Importer<'a> {
             progress,
         } = options;
 
+        let mut progress = progress;
+        let run = Run {
+            name,
+            format,
+            kind,
+            site: &site,
+            max_problems,
+        };
+        // A CSV file is read once: its fingerprint and encoding are computed
+        // on the writer's thread from the bytes the parser reads (see
+        // `pipeline`), instead of in a pass of their own before parsing. A
+        // file whose name was imported before is likely the same file
+        // again, so it is fingerprinted first, as are workbooks (read with
+        // seeks) and files whose site checks see the rows: those are read
+        // twice.
+        if format == Format::Csv && checks.is_empty() && !store.has_import_named(name)? {
+            let mut head = Vec::with_capacity(HEAD);
+            (&mut reader)
+                .take(HEAD as u64)
+                .read_to_end(&mut head)
+                .map_err(ImportError::io)?;
+            let len = reader.seek(SeekFrom::End(0)).map_err(ImportError::io)?;
+            // The head is read again with the rest: a mebibyte more to read
+            // once, for a reader that can still seek.
+            reader.seek(SeekFrom::Start(0)).map_err(ImportError::io)?;
+            let (encoding, settled) = source::sniff(&head, head.len() < HEAD);
+            drop(head);
+            let input = Input {
+                reader: &mut reader,
+                encoding,
+                len,
+                sha256: None,
+            };
+            match run.go(self, store, input, &mut checks, &mut progress)? {
+                Ran::Done(report) => return Ok(report),
+                // Only a file that seemed UTF-8 at first and is not, after
+                // all, is read again, as Windows-1252; nothing of the first
+                // reading was kept.
+                Ran::NotUtf8 => {
+                    debug_assert!(!settled, "a settled encoding is not read again");
+                    tracing::info!("not UTF-8 after all: read again as Windows-1252");
+                }
+            }
+            reader.seek(SeekFrom::Start(0)).map_err(ImportError::io)?;
+        }
+
         let survey = source::survey(BufReader::with_capacity(256 * 1024, &mut reader))
             .map_err(ImportError::io)?;
-        let already = |info| ImportReport {
-            file: name.to_owned(),
-            sha256: survey.sha256.clone(),
-            outcome: Outcome::AlreadyImported(info),
-            rows_read: 0,
-            stored: 0,
-            already_stored: 0,
-            rows_refused: 0,
-            problems: Vec::new(),
-            problems_not_listed: 0,
-            warnings: Vec::new(),
-            warnings_not_listed: 0,
-        };
         // Looked up before taking the write lock, so that a file imported
-        // before costs no wait; looked up again under the lock below.
+        // before costs no wait; looked up again under the lock.
         if let Some(info) = store.find_import(&survey.sha256)? {
             tracing::info!("already imported");
-            return Ok(already(info));
+            return Ok(already(name, survey.sha256, info));
         }
         reader.seek(SeekFrom::Start(0)).map_err(ImportError::io)?;
+        let input = Input {
+            reader: &mut reader,
+            encoding: survey.encoding,
+            len: survey.len,
+            sha256: Some(survey.sha256),
+        };
+        match run.go(self, store, input, &mut checks, &mut progress)? {
+            Ran::Done(report) => Ok(report),
+            // The encoding was known before reading.
+            Ran::NotUtf8 => unreachable!("a surveyed file is not read again"),
+        }
+    }
+}
 
+/// How much of a CSV file read once is looked at to guess its encoding
+/// before parsing; the rest confirms the guess as it is read.
+const HEAD: usize = 1024 * 1024;
+
+/// The report of a file found imported before.
+fn already(name: &str, sha256: String, info: em_store::ImportInfo) -> ImportReport {
+    ImportReport {
+        file: name.to_owned(),
+        sha256,
+        outcome: Outcome::AlreadyImported(info),
+        rows_read: 0,
+        stored: 0,
+        already_stored: 0,
+        rows_refused: 0,
+        problems: Vec::new(),
+        problems_not_listed: 0,
+        warnings: Vec::new(),
+        warnings_not_listed: 0,
+    }
+}
+
+/// The choices of one import that do not change if it is read again.
+struct Run<'r> {
+    name: &'r str,
+    format: Format,
+    kind: Option<RecordKind>,
+    site: &'r Option<String>,
+    max_problems: usize,
+}
+
+/// The bytes to parse and what is known of them before parsing.
+struct Input<R> {
+    reader: R,
+    encoding: Encoding,
+    len: u64,
+    /// The file's fingerprint if it was computed before; if `None`, it is
+    /// computed from the bytes as they are parsed.
+    sha256: Option<String>,
+}
+
+// One value per import, returned at once: boxing the report would only
+// add an allocation.
+#[allow(clippy::large_enum_variant)]
+enum Ran {
+    Done(ImportReport),
+    /// The file was parsed as UTF-8 but is not: nothing was kept, and it
+    /// is to be read again as Windows-1252.
+    NotUtf8,
+}
+
+impl Run<'_> {
+    fn go<R: Read + Seek + Send>(
+        &self,
+        importer: &Importer<'_>,
+        store: &mut Store,
+        input: Input<R>,
+        checks: &mut Vec<&mut dyn RecordCheck>,
+        progress: &mut Option<&mut dyn FnMut(Progress)>,
+    ) -> Result<Ran, ImportError> {
+        let Run {
+            name,
+            format,
+            kind,
+            site,
+            max_problems,
+        } = *self;
+        let Input {
+            reader,
+            encoding,
+            len,
+            sha256,
+        } = input;
+        let placeholder;
         let source = em_store::ImportSource {
             file_name: name.to_owned(),
-            sha256: survey.sha256.clone(),
+            // A file fingerprinted as it is read gets its fingerprint at
+            // the end, under the same write lock (see below); the row is
+            // never committed with the placeholder.
+            sha256: match &sha256 {
+                Some(sha256) => sha256.clone(),
+                None => {
+                    placeholder = format!("reading:{}", std::process::id());
+                    placeholder.clone()
+                }
+            },
         };
         let writer = match store.begin_import(&source)? {
             BeginImport::AlreadyImported(info) => {
                 tracing::info!("already imported");
-                return Ok(already(info));
+                return Ok(Ran::Done(already(name, source.sha256, info)));
             }
             BeginImport::New(writer) => writer,
         };
         let bytes = Arc::new(AtomicU64::new(0));
         let counted = source::Counting::new(reader, Arc::clone(&bytes));
         let mut ticker = ProgressTicker {
-            callback: progress,
+            callback: progress
+                .as_mut()
+                .map(|p| &mut **p as &mut dyn FnMut(Progress)),
             bytes,
-            total: survey.len,
+            total: len,
             next_at: 0,
         };
         let (sender, receiver) = std::sync::mpsc::sync_channel(pipeline::QUEUE);
         let (returns, returned) = std::sync::mpsc::sync_channel(pipeline::QUEUE);
+        let (spent, spare) = std::sync::mpsc::sync_channel::<Vec<u8>>(pipeline::QUEUE);
         let mut consumer = pipeline::Consumer::new(
             name.to_owned(),
-            survey.sha256.clone(),
-            &mut checks,
+            sha256.clone().unwrap_or_default(),
+            checks,
             writer,
             returns,
             max_problems,
         );
+        let fingerprinting = sha256.is_none();
+        if fingerprinting {
+            consumer.fingerprinting(spent);
+        }
         // A visit cannot be dated after the day it is imported on.
-        let today = self.today.unwrap_or_else(|| jiff::Zoned::now().date());
-        let validator = Validator::new(self.ruleset, self.registry).with_today(today);
-        let mapping = &self.mapping;
-        let encoding = survey.encoding;
+        let today = importer.today.unwrap_or_else(|| jiff::Zoned::now().date());
+        let validator = Validator::new(importer.ruleset, importer.registry).with_today(today);
+        let mapping = &importer.mapping;
         // The file is read, parsed and validated on a worker thread while
         // this one, which holds the store, writes (see `pipeline`).
         let (stored, read) = std::thread::scope(|scope| {
             let worker = scope.spawn(move || {
+                let bytes_to = sender.clone();
                 let mut producer =
                     pipeline::Producer::new(name.to_owned(), validator, sender, returned);
-                let mut builder = row::Builder::new(mapping, site);
+                let mut builder = row::Builder::new(mapping, site.clone());
+                let hand = move |piece: &[u8]| {
+                    if fingerprinting && !piece.is_empty() {
+                        let mut buffer = spare.try_recv().unwrap_or_default();
+                        buffer.clear();
+                        buffer.extend_from_slice(piece);
+                        // A writer gone has failed, and says so itself.
+                        let _ = bytes_to.send(pipeline::Piece::Bytes(buffer));
+                    }
+                };
                 let read = read_rows(
                     format,
-                    counted,
+                    source::Tee::new(counted, hand),
                     encoding,
                     kind,
                     mapping,
@@ -454,8 +598,27 @@ impl<'a> Importer<'a> {
         // rolls the transaction back.
         stored?;
         read?;
+        let mut sha256 = sha256.unwrap_or_default();
+        if let Some(survey) = consumer.take_fingerprint() {
+            if survey.encoding != encoding {
+                consumer.abandon()?;
+                return Ok(Ran::NotUtf8);
+            }
+            // Asked under the write lock taken at the start, so that two
+            // processes importing the same file keep it once.
+            if let Some(info) = consumer.writer().earlier_import(&survey.sha256)? {
+                consumer.abandon()?;
+                tracing::info!("already imported");
+                return Ok(Ran::Done(already(name, survey.sha256, info)));
+            }
+            consumer.writer().set_sha256(&survey.sha256)?;
+            consumer.set_sha256(survey.sha256.clone());
+            sha256 = survey.sha256;
+        }
         let report = consumer.finish()?;
-        ticker.report(survey.len);
+        debug_assert_eq!(report.sha256, sha256);
+        ticker.report(len);
+        let span = tracing::Span::current();
         if let Outcome::Imported(info) = &report.outcome {
             span.record("kind", info.kind.as_str());
         }
@@ -470,6 +633,6 @@ impl<'a> Importer<'a> {
         } else {
             tracing::info!(already_stored = report.already_stored, "import done");
         }
-        Ok(report)
+        Ok(Ran::Done(report))
     }
 }

@@ -359,7 +359,16 @@ impl Compiled {
             .copied()
     }
 
+    /// The nomenclature and the table of a coded field (`None` for the
+    /// others): found by the field's position, since it is asked for every
+    /// coded cell of every row.
+    pub(crate) fn values_of(&self, field: Field) -> Option<(&'static str, &ValueMap)> {
+        let i = field.coded_index()?;
+        Some((CODED[i], &self.values[i]))
+    }
+
     /// The table of the nomenclature `nomenclature` (one of [`CODED`]).
+    #[cfg(test)]
     pub(crate) fn values(&self, nomenclature: &str) -> &ValueMap {
         // Every nomenclature of CODED is compiled or the mapping is refused,
         // and callers only name those, so a miss is a defect of this crate.
@@ -530,7 +539,26 @@ impl Field {
         }
     }
 
+    /// The position in [`CODED`] of the nomenclature a coded field takes
+    /// its values from.
+    fn coded_index(self) -> Option<usize> {
+        Some(match self {
+            Field::ContactMode => 0,
+            Field::Sex => 1,
+            Field::AgeBand => 2,
+            Field::Status => 3,
+            Field::EducationLevel => 4,
+            Field::ArrivalChannel => 5,
+            Field::Themes => 6,
+            Field::Services => 7,
+            Field::Referrals | Field::Partners => 8,
+            Field::EventType => 9,
+            _ => return None,
+        })
+    }
+
     /// The nomenclature a coded field takes its values from.
+    #[cfg(test)]
     pub(crate) fn nomenclature(self) -> Option<&'static str> {
         Some(match self {
             Field::ContactMode => "contact_mode",
@@ -561,6 +589,31 @@ impl Field {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_coded_field_finds_the_table_of_its_own_nomenclature() {
+        let coded = [
+            Field::ContactMode,
+            Field::Sex,
+            Field::AgeBand,
+            Field::Status,
+            Field::EducationLevel,
+            Field::ArrivalChannel,
+            Field::Themes,
+            Field::Services,
+            Field::Referrals,
+            Field::Partners,
+            Field::EventType,
+        ];
+        for field in coded {
+            let i = field.coded_index().unwrap();
+            assert_eq!(Some(CODED[i]), field.nomenclature(), "{field:?}");
+        }
+        for field in [Field::Site, Field::Commune, Field::Item(0), Field::Date] {
+            assert_eq!(field.coded_index(), None);
+            assert_eq!(field.nomenclature(), None);
+        }
+    }
 
     #[test]
     fn the_shipped_mapping_compiles_against_the_shipped_rules() {

@@ -24,11 +24,23 @@ use crate::ProgressTicker;
 use crate::check::RecordCheck;
 use crate::report::{Capped, ImportReport, Location, Outcome, Problem, Severity};
 use crate::row::{CellProblem, Layout};
+use crate::source::{Fingerprint, Survey};
 
 /// Records per batch handed from the reader to the writer and the checks.
 const BATCH: usize = 1024;
-/// Batches waiting in the channel at most.
-pub(crate) const QUEUE: usize = 4;
+/// Pieces (batches, or the file's bytes to fingerprint) waiting in the
+/// channel at most.
+pub(crate) const QUEUE: usize = 16;
+
+/// What the reader's thread hands to the writer's.
+#[derive(Debug)]
+pub(crate) enum Piece {
+    /// Rows read and validated.
+    Batch(Batch),
+    /// The next bytes of the file, for the writer's thread to fingerprint
+    /// while the reader parses them (see [`Consumer::fingerprinting`]).
+    Bytes(Vec<u8>),
+}
 
 /// A batch of rows, read and validated.
 #[derive(Debug, Default)]
@@ -49,7 +61,7 @@ pub(crate) struct Producer<'a> {
     validator: Validator<'a>,
     layout: Option<Arc<Layout>>,
     batch: Batch,
-    sender: SyncSender<Batch>,
+    sender: SyncSender<Piece>,
     /// The consumer sends the records of each batch back once stored, so
     /// that they are freed on the thread that allocated them: glibc frees
     /// another thread's memory slowly, and the writer is the busier thread.
@@ -63,7 +75,7 @@ impl<'a> Producer<'a> {
     pub(crate) fn new(
         file: String,
         validator: Validator<'a>,
-        sender: SyncSender<Batch>,
+        sender: SyncSender<Piece>,
         returned: Receiver<Vec<Record>>,
     ) -> Self {
         Producer {
@@ -93,6 +105,11 @@ impl<'a> Producer<'a> {
 
     pub(crate) fn layout(&self) -> Option<&Layout> {
         self.layout.as_deref()
+    }
+
+    /// The field the column at `index` holds, once the header is read.
+    pub(crate) fn field_of_column(&self, index: usize) -> Option<String> {
+        self.layout.as_deref().and_then(|l| l.field_at(index))
     }
 
     /// A problem of the whole file (or of a header), which refuses it.
@@ -179,7 +196,7 @@ impl<'a> Producer<'a> {
             && batch.problems.is_empty()
             && batch.warnings.is_empty()
             && batch.rows_read == 0;
-        if !empty && !self.stopped && self.sender.send(batch).is_err() {
+        if !empty && !self.stopped && self.sender.send(Piece::Batch(batch)).is_err() {
             self.stopped = true;
         }
     }
@@ -212,6 +229,9 @@ pub(crate) struct Consumer<'a, 's, 'c> {
     checks: &'a mut [&'c mut dyn RecordCheck],
     writer: ImportWriter<'s>,
     returns: Option<SyncSender<Vec<Record>>>,
+    /// The file's fingerprint, when it is computed from the bytes the
+    /// reader hands over, and where their buffers go back to.
+    fingerprint: Option<(Fingerprint, SyncSender<Vec<u8>>)>,
     problems: Capped,
     warnings: Capped,
     rows_read: u64,
@@ -233,6 +253,7 @@ impl<'a, 's, 'c> Consumer<'a, 's, 'c> {
             checks,
             writer,
             returns: Some(returns),
+            fingerprint: None,
             problems: Capped::new(max_problems),
             warnings: Capped::new(max_problems),
             rows_read: 0,
@@ -240,15 +261,43 @@ impl<'a, 's, 'c> Consumer<'a, 's, 'c> {
         }
     }
 
+    /// Fingerprints the bytes the reader hands over, sending their buffers
+    /// back through `spent`: the file is then read once, its SHA-256 and
+    /// encoding computed on this thread while the other parses.
+    pub(crate) fn fingerprinting(&mut self, spent: SyncSender<Vec<u8>>) {
+        self.fingerprint = Some((Fingerprint::new(), spent));
+    }
+
+    /// What the bytes handed over came to, once the reader is done.
+    pub(crate) fn take_fingerprint(&mut self) -> Option<Survey> {
+        self.fingerprint.take().map(|(f, _)| f.finish())
+    }
+
+    /// The writer, to settle the file's fingerprint before committing.
+    pub(crate) fn writer(&mut self) -> &mut ImportWriter<'s> {
+        &mut self.writer
+    }
+
     /// Takes every batch until the reader is done.
     pub(crate) fn run(
         &mut self,
-        batches: Receiver<Batch>,
+        pieces: Receiver<Piece>,
         progress: &mut ProgressTicker<'_>,
     ) -> Result<(), StoreError> {
-        for batch in batches {
-            self.take(batch)?;
-            progress.tick(self.rows_read);
+        for piece in pieces {
+            match piece {
+                Piece::Batch(batch) => {
+                    self.take(batch)?;
+                    progress.tick(self.rows_read);
+                }
+                Piece::Bytes(bytes) => {
+                    if let Some((fingerprint, spent)) = &mut self.fingerprint {
+                        fingerprint.update(&bytes);
+                        // A full queue only means the buffer is freed here.
+                        let _ = spent.try_send(bytes);
+                    }
+                }
+            }
         }
         // The producer is done: records now are freed here.
         self.returns = None;
@@ -342,7 +391,7 @@ impl<'a, 's, 'c> Consumer<'a, 's, 'c> {
         if !self.problems.is_empty() {
             return Ok(());
         }
-        for ((record, location), refused) in records.iter().zip(locations).zip(refused) {
+        for ((record, location), refused) in records.iter().zip(&locations).zip(refused) {
             if refused {
                 continue;
             }
@@ -362,7 +411,7 @@ impl<'a, 's, 'c> Consumer<'a, 's, 'c> {
                         reference.unwrap_or_default()
                     ),
                 };
-                let placed = place(&self.file, layout, Some(location), p);
+                let placed = place(&self.file, layout, Some(location.clone()), p);
                 self.problems.push(placed);
             }
         }
@@ -371,6 +420,16 @@ impl<'a, 's, 'c> Consumer<'a, 's, 'c> {
             let _ = returns.try_send(records);
         }
         Ok(())
+    }
+
+    /// The file's fingerprint, once known (see [`Consumer::fingerprinting`]).
+    pub(crate) fn set_sha256(&mut self, sha256: String) {
+        self.sha256 = sha256;
+    }
+
+    /// Rolls back everything: the file is not to be kept, whatever its rows.
+    pub(crate) fn abandon(self) -> Result<(), StoreError> {
+        self.writer.rollback()
     }
 
     /// Commits if the file had no problem, rolls back otherwise.

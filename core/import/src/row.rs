@@ -181,6 +181,14 @@ impl Layout {
         self.by_field.get(field).copied()
     }
 
+    /// The field the column at `index` holds, if any.
+    pub(crate) fn field_at(&self, index: usize) -> Option<String> {
+        self.by_field
+            .iter()
+            .find(|(_, column)| **column == index)
+            .map(|(field, _)| field.clone())
+    }
+
     /// The column at `index`, as a person finds it.
     pub(crate) fn column_ref(&self, index: usize) -> ColumnRef {
         let header = self.headers.get(index).map_or("", String::as_str);
@@ -473,8 +481,9 @@ impl<'m> Builder<'m> {
     }
 
     fn code(&mut self, field: Field, cell: &Cell<'_>) -> Result<String, String> {
-        let nomenclature = field.nomenclature().unwrap_or_default();
-        let values = self.mapping.values(nomenclature);
+        let Some((nomenclature, values)) = self.mapping.values_of(field) else {
+            return self.text(cell);
+        };
         let written: &str = match cell {
             Cell::Text(t) => t.trim(),
             _ => {
@@ -489,8 +498,9 @@ impl<'m> Builder<'m> {
     }
 
     fn codes(&mut self, field: Field, cell: &Cell<'_>) -> Result<Vec<String>, String> {
-        let nomenclature = field.nomenclature().unwrap_or_default();
-        let values = self.mapping.values(nomenclature);
+        let Some((nomenclature, values)) = self.mapping.values_of(field) else {
+            return self.text(cell).map(|t| vec![t]);
+        };
         let owned;
         let text: &str = match cell {
             Cell::Text(t) => t,

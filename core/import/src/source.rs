@@ -26,6 +26,11 @@ pub enum Encoding {
     Utf8,
     /// Windows-1252 (which every byte sequence is).
     Windows1252,
+    /// UTF-16, little-endian, with its byte-order mark (`FF FE`): what
+    /// Excel's "Texte Unicode" writes, tab-separated.
+    Utf16Le,
+    /// UTF-16, big-endian, with its byte-order mark (`FE FF`).
+    Utf16Be,
 }
 
 /// What the first pass learnt.
@@ -37,6 +42,139 @@ pub struct Survey {
     pub len: u64,
     /// The text encoding, if the file is text.
     pub encoding: Encoding,
+}
+
+/// The fingerprint and the encoding of bytes handed over in pieces, in
+/// order: what [`survey`] computes, for an import that reads its file once
+/// and hashes the pieces as its parser reads them.
+pub(crate) struct Fingerprint {
+    hasher: Sha256,
+    len: u64,
+    /// Whether every byte so far is UTF-8.
+    utf8: bool,
+    /// The start of a UTF-8 sequence cut by the end of the last piece.
+    cut: Vec<u8>,
+    first: Vec<u8>,
+}
+
+impl Fingerprint {
+    pub(crate) fn new() -> Self {
+        Fingerprint {
+            hasher: Sha256::new(),
+            len: 0,
+            utf8: true,
+            cut: Vec::with_capacity(4),
+            first: Vec::with_capacity(3),
+        }
+    }
+
+    pub(crate) fn update(&mut self, piece: &[u8]) {
+        self.hasher.update(piece);
+        self.len += piece.len() as u64;
+        if self.first.len() < 3 {
+            let more = 3 - self.first.len();
+            self.first.extend(piece.iter().take(more));
+        }
+        if !self.utf8 || piece.is_empty() {
+            return;
+        }
+        let mut rest = piece;
+        // Completes a sequence cut at the end of the last piece, byte by
+        // byte (at most three are missing).
+        while !self.cut.is_empty() && !rest.is_empty() {
+            self.cut.push(rest[0]);
+            rest = &rest[1..];
+            match std::str::from_utf8(&self.cut) {
+                Ok(_) => self.cut.clear(),
+                Err(e) if e.error_len().is_none() => {}
+                Err(_) => {
+                    self.utf8 = false;
+                    return;
+                }
+            }
+        }
+        match std::str::from_utf8(rest) {
+            Ok(_) => {}
+            Err(e) if e.error_len().is_none() => {
+                self.cut.extend_from_slice(&rest[e.valid_up_to()..]);
+            }
+            Err(_) => self.utf8 = false,
+        }
+    }
+
+    pub(crate) fn finish(self) -> Survey {
+        // A file that ends inside a UTF-8 sequence is not UTF-8.
+        let utf8 = self.utf8 && self.cut.is_empty();
+        Survey {
+            sha256: hex::encode(self.hasher.finalize()),
+            len: self.len,
+            encoding: encoding_of(utf8, &self.first),
+        }
+    }
+}
+
+fn encoding_of(utf8: bool, first: &[u8]) -> Encoding {
+    // A UTF-16 byte-order mark is never UTF-8 (nor a sensible start of a
+    // Windows-1252 file, `ÿþ`): it settles the encoding on its own.
+    if first.starts_with(&[0xFF, 0xFE]) {
+        Encoding::Utf16Le
+    } else if first.starts_with(&[0xFE, 0xFF]) {
+        Encoding::Utf16Be
+    } else if !utf8 {
+        Encoding::Windows1252
+    } else if first == [0xEF, 0xBB, 0xBF] {
+        Encoding::Utf8Bom
+    } else {
+        Encoding::Utf8
+    }
+}
+
+/// The encoding the first bytes of a file say, and whether they settle it:
+/// one byte that is not UTF-8 makes the whole file Windows-1252, while
+/// bytes that are UTF-8 so far only make it likely (the rest is checked as
+/// the file is read; see [`Fingerprint`]). `whole` says `head` is the
+/// whole file.
+pub(crate) fn sniff(head: &[u8], whole: bool) -> (Encoding, bool) {
+    let utf8 = match std::str::from_utf8(head) {
+        Ok(_) => true,
+        // A sequence cut by the end of the head is UTF-8 so far, unless the
+        // file ends there.
+        Err(e) => e.error_len().is_none() && !whole,
+    };
+    let first = &head[..head.len().min(3)];
+    let encoding = encoding_of(utf8, first);
+    let settled = !utf8 || whole || matches!(encoding, Encoding::Utf16Le | Encoding::Utf16Be);
+    (encoding, settled)
+}
+
+/// Hands every piece read through it to the writer's thread, which
+/// fingerprints the file while this one parses it: one pass over the bytes
+/// instead of two.
+pub(crate) struct Tee<R, F> {
+    inner: R,
+    hand: F,
+}
+
+impl<R, F: FnMut(&[u8])> Tee<R, F> {
+    pub(crate) fn new(inner: R, hand: F) -> Self {
+        Tee { inner, hand }
+    }
+}
+
+impl<R: Read, F: FnMut(&[u8])> Read for Tee<R, F> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        (self.hand)(&buf[..n]);
+        Ok(n)
+    }
+}
+
+impl<R: io::Seek, F> io::Seek for Tee<R, F> {
+    fn seek(&mut self, pos: io::SeekFrom) -> io::Result<u64> {
+        // Only workbooks are read with seeks, and they are fingerprinted
+        // before (see `Importer::import_reader`).
+        self.inner.seek(pos)
+    }
 }
 
 /// Reads `reader` to its end once, hashing and checking UTF-8 validity.
@@ -77,13 +215,7 @@ pub fn survey(mut reader: impl Read) -> io::Result<Survey> {
     }
     // A file that ends inside a UTF-8 sequence is not UTF-8.
     let utf8 = utf8 && pending == 0;
-    let encoding = if !utf8 {
-        Encoding::Windows1252
-    } else if first == [0xEF, 0xBB, 0xBF] {
-        Encoding::Utf8Bom
-    } else {
-        Encoding::Utf8
-    };
+    let encoding = encoding_of(utf8, &first);
     Ok(Survey {
         sha256: hex::encode(hasher.finalize()),
         len,
@@ -129,9 +261,9 @@ impl<R: io::Seek> io::Seek for Counting<R> {
     }
 }
 
-/// Turns Windows-1252 bytes into UTF-8 as they are read.
+/// Turns Windows-1252 or UTF-16 bytes into UTF-8 as they are read.
 #[derive(Debug)]
-pub struct Decode1252<R> {
+pub struct Decode<R> {
     inner: R,
     decoder: encoding_rs::Decoder,
     input: Vec<u8>,
@@ -144,12 +276,13 @@ pub struct Decode1252<R> {
     spill: Vec<u8>,
 }
 
-impl<R: Read> Decode1252<R> {
-    /// Wraps `inner`.
-    pub fn new(inner: R) -> Self {
-        Decode1252 {
+impl<R: Read> Decode<R> {
+    /// Wraps `inner`, whose bytes are in `encoding` (a byte-order mark at
+    /// the start is dropped).
+    pub fn new(inner: R, encoding: &'static encoding_rs::Encoding) -> Self {
+        Decode {
             inner,
-            decoder: encoding_rs::WINDOWS_1252.new_decoder_without_bom_handling(),
+            decoder: encoding.new_decoder_with_bom_removal(),
             input: vec![0; 64 * 1024],
             start: 0,
             end: 0,
@@ -160,12 +293,13 @@ impl<R: Read> Decode1252<R> {
     }
 }
 
-impl<R: Read> Read for Decode1252<R> {
+impl<R: Read> Read for Decode<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         if out.is_empty() {
             return Ok(0);
         }
-        // A Windows-1252 byte becomes at most three UTF-8 bytes: a smaller
+        // A Windows-1252 byte or a UTF-16 unit becomes at most three UTF-8
+        // bytes (a surrogate pair, four bytes of UTF-16, four of UTF-8): a smaller
         // request is served through a spill buffer so that nothing is lost.
         if !self.spill.is_empty() || out.len() < 4 {
             if self.spill.is_empty() {
@@ -182,7 +316,7 @@ impl<R: Read> Read for Decode1252<R> {
     }
 }
 
-impl<R: Read> Decode1252<R> {
+impl<R: Read> Decode<R> {
     fn decode(&mut self, out: &mut [u8]) -> io::Result<usize> {
         loop {
             if self.finished {
@@ -247,6 +381,49 @@ mod tests {
     }
 
     #[test]
+    fn a_fingerprint_of_pieces_is_the_survey_of_the_whole() {
+        let mut texts = vec![
+            "Étudiant(e);Salarié(e);Œuvre — ✓ 😀\n"
+                .repeat(50)
+                .into_bytes(),
+            b"\xEF\xBB\xBFsite;date\n".to_vec(),
+            b"Salari\xe9(e)\n".repeat(30),
+            "caf\u{e9}".as_bytes()[..4].to_vec(),
+            Vec::new(),
+        ];
+        let mut late = "é;a\n".repeat(100).into_bytes();
+        late.push(0xE9);
+        texts.push(late);
+        for text in &texts {
+            let whole = survey(&text[..]).unwrap();
+            for step in [1, 2, 3, 5, 7, 64] {
+                let mut f = Fingerprint::new();
+                for piece in text.chunks(step) {
+                    f.update(piece);
+                }
+                let pieces = f.finish();
+                assert_eq!(pieces.sha256, whole.sha256);
+                assert_eq!(pieces.len, whole.len);
+                assert_eq!(pieces.encoding, whole.encoding, "step {step}: {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn sniffing_settles_windows_1252_at_once_and_utf8_only_at_the_end() {
+        assert_eq!(
+            sniff(b"Salari\xe9(e)", false),
+            (Encoding::Windows1252, true)
+        );
+        assert_eq!(sniff("Salarié".as_bytes(), false), (Encoding::Utf8, false));
+        assert_eq!(sniff("Salarié".as_bytes(), true), (Encoding::Utf8, true));
+        assert_eq!(sniff(b"\xEF\xBB\xBFa", false), (Encoding::Utf8Bom, false));
+        let cut = &"é".as_bytes()[..1];
+        assert_eq!(sniff(cut, false), (Encoding::Utf8, false));
+        assert_eq!(sniff(cut, true), (Encoding::Windows1252, true));
+    }
+
+    #[test]
     fn one_latin1_byte_anywhere_makes_the_file_windows_1252() {
         let mut bytes = "a;b\n".repeat(200_000).into_bytes();
         let last = bytes.len() - 2;
@@ -276,15 +453,18 @@ mod tests {
     fn windows_1252_is_decoded_to_utf8_through_small_reads() {
         let bytes = b"Salari\xe9(e);\x80;\x9c\n".repeat(10_000);
         let mut out = String::new();
-        Decode1252::new(Trickle {
-            data: &bytes,
-            step: 7,
-        })
+        Decode::new(
+            Trickle {
+                data: &bytes,
+                step: 7,
+            },
+            encoding_rs::WINDOWS_1252,
+        )
         .read_to_string(&mut out)
         .unwrap();
         assert_eq!(out, "Salarié(e);€;œ\n".repeat(10_000));
         let mut one_by_one = Vec::new();
-        let mut reader = Decode1252::new(&b"\xe9t\xe9"[..]);
+        let mut reader = Decode::new(&b"\xe9t\xe9"[..], encoding_rs::WINDOWS_1252);
         let mut byte = [0u8; 1];
         while reader.read(&mut byte).unwrap() == 1 {
             one_by_one.push(byte[0]);
@@ -293,8 +473,37 @@ mod tests {
     }
 
     #[test]
+    fn utf16_is_told_by_its_byte_order_mark_and_decoded_without_it() {
+        let text = "Site\tDate\nSedan\t12/03/2009 é 😀\n";
+        let mut le = vec![0xFF, 0xFE];
+        let mut be = vec![0xFE, 0xFF];
+        for unit in text.encode_utf16() {
+            le.extend_from_slice(&unit.to_le_bytes());
+            be.extend_from_slice(&unit.to_be_bytes());
+        }
+        for (bytes, encoding, decoder) in [
+            (&le, Encoding::Utf16Le, encoding_rs::UTF_16LE),
+            (&be, Encoding::Utf16Be, encoding_rs::UTF_16BE),
+        ] {
+            assert_eq!(survey(&bytes[..]).unwrap().encoding, encoding);
+            assert_eq!(sniff(&bytes[..8], false), (encoding, true));
+            let mut out = String::new();
+            Decode::new(
+                Trickle {
+                    data: bytes,
+                    step: 3,
+                },
+                decoder,
+            )
+            .read_to_string(&mut out)
+            .unwrap();
+            assert_eq!(out, text);
+        }
+    }
+
+    #[test]
     fn reading_a_decoder_again_after_the_end_returns_nothing_rather_than_panicking() {
-        let mut reader = Decode1252::new(&b"caf\xe9"[..]);
+        let mut reader = Decode::new(&b"caf\xe9"[..], encoding_rs::WINDOWS_1252);
         let mut out = String::new();
         reader.read_to_string(&mut out).unwrap();
         assert_eq!(out, "café");

@@ -593,3 +593,152 @@ fn a_visit_after_the_import_day_and_an_unknown_commune_of_the_region_are_refused
     );
     assert_eq!(store.counts().unwrap().visits, 0);
 }
+
+#[test]
+fn an_unclosed_quote_is_reported_where_it_opens_with_its_column() {
+    let header = "Site;Date;Mode de contact;Statut;Thèmes\n";
+    let good = "Sedan;12/03/2009;Sur place;Salarié(e);Emploi\n";
+    // The quote on line 3, in column D, is never closed: the rest of the
+    // file would be one field.
+    let text =
+        format!("{header}{good}Sedan;13/03/2009;Sur place;\"Salarié(e);Emploi\n{good}{good}");
+    let mut store = Store::open_in_memory().unwrap();
+    let report = import(&mut store, "quote.csv", text.as_bytes());
+    assert!(report.is_refused());
+    assert_eq!(report.rows_read, 1, "{:?}", problems(&report));
+    assert_eq!(
+        problems(&report),
+        [
+            "quote.csv, line 3, column D «Statut» (`status`): the quote that opens this field is never closed, so the rest of the file would be one field: close it, or double a quote meant inside the field (\"\")"
+        ]
+    );
+    assert!(visits(&store).is_empty());
+
+    // A quoted field that holds a separator, a doubled quote and a line
+    // break is no unclosed quote; a quote inside an unquoted field is a
+    // character like another (csv reads it so), and opens nothing.
+    let fine = format!(
+        "sep=;\n{header}Sedan;12/03/2009;Sur place;Salarié(e);\"Emploi\"\n{good}Sedan;14/03/2009;Sur place;Salarié(e);Emploi\n"
+    );
+    let report = import(&mut store, "fine.csv", fine.as_bytes());
+    assert!(!report.is_refused(), "{:?}", problems(&report));
+    let odd = format!("{header}Sedan;12/03/2009;Sur place;Salarié(e);Emploi\"\n{good}");
+    let report = import(&mut store, "odd.csv", odd.as_bytes());
+    assert!(
+        problems(&report)
+            .iter()
+            .all(|p| !p.contains("never closed")),
+        "{:?}",
+        problems(&report)
+    );
+
+    // Past 16 MiB, the record is refused where its quote opened, after a
+    // sep line (line 1) and three rows, in column E.
+    let big = format!(
+        "sep=;\n{header}{good}{good}Sedan;12/03/2009;Sur place;Salarié(e);\"a\"\"b;\n{}",
+        "y;\n".repeat(6_000_000)
+    );
+    let report = import(&mut store, "big.csv", big.as_bytes());
+    let listed = problems(&report);
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert!(
+        listed[0].starts_with(
+            "big.csv, line 5, column E «Thèmes» (`themes`): a record longer than 16 MiB starts here"
+        ),
+        "{listed:?}"
+    );
+}
+
+/// UTF-16 text with its byte-order mark, as Excel's "Texte Unicode" saves.
+fn utf16(text: &str, little_endian: bool) -> Vec<u8> {
+    let mut bytes = if little_endian {
+        vec![0xFF, 0xFE]
+    } else {
+        vec![0xFE, 0xFF]
+    };
+    for unit in text.encode_utf16() {
+        bytes.extend_from_slice(&if little_endian {
+            unit.to_le_bytes()
+        } else {
+            unit.to_be_bytes()
+        });
+    }
+    bytes
+}
+
+#[test]
+fn utf16_unicode_text_from_excel_tab_separated_reads_as_the_utf8_file() {
+    let tabbed = FRENCH.replace("sep=;\r\n", "").replace(';', "\t");
+    let mut expected_store = Store::open_in_memory().unwrap();
+    let expected = import(&mut expected_store, "utf8.txt", tabbed.as_bytes());
+    assert!(!expected.is_refused(), "{:?}", problems(&expected));
+    for little_endian in [true, false] {
+        let mut store = Store::open_in_memory().unwrap();
+        let report = import(&mut store, "unicode.txt", &utf16(&tabbed, little_endian));
+        assert!(!report.is_refused(), "{:?}", problems(&report));
+        assert_eq!((report.rows_read, report.stored), (3, 3));
+        assert_eq!(visits(&store), visits(&expected_store));
+        assert_eq!(visits(&store)[0].status.as_deref(), Some("job_seeker"));
+    }
+}
+
+#[test]
+fn a_file_utf8_for_its_first_mebibyte_and_windows_1252_after_is_read_as_windows_1252() {
+    // Every byte of the first mebibyte is ASCII (valid UTF-8 too; headers
+    // are matched without their accents); the last row holds a
+    // Windows-1252 é.
+    let header = "Site;Date;Mode de contact;Statut;Themes\n";
+    let mut bytes = header.as_bytes().to_vec();
+    let mut n = 0;
+    while bytes.len() < 1_100_000 {
+        n += 1;
+        bytes.extend_from_slice(b"Sedan;12/03/2009;Sur place;;Emploi\n");
+    }
+    bytes.extend_from_slice(&windows_1252(
+        "Sedan;12/03/2009;Sur place;Salarié(e);Emploi\n",
+    ));
+    let mut store = Store::open_in_memory().unwrap();
+    let report = import(&mut store, "late.csv", &bytes);
+    assert!(!report.is_refused(), "{:?}", problems(&report));
+    assert_eq!(report.stored, n + 1);
+    let stored = visits(&store);
+    assert_eq!(stored.last().unwrap().status.as_deref(), Some("employee"));
+    // The fingerprint is the file's, whichever way it was read.
+    use sha2::Digest;
+    assert_eq!(report.sha256, hex::encode(sha2::Sha256::digest(&bytes)));
+}
+
+#[test]
+fn the_same_content_under_another_name_is_found_already_imported_after_reading() {
+    let mut store = Store::open_in_memory().unwrap();
+    let bytes = windows_1252(FRENCH);
+    let first = import(&mut store, "sedan.csv", &bytes);
+    assert!(matches!(first.outcome, Outcome::Imported(_)));
+    // A new name is read once, fingerprinted as it is parsed: the earlier
+    // import is found at the end, and nothing is added.
+    let again = import(&mut store, "sedan-copie.csv", &bytes);
+    let Outcome::AlreadyImported(info) = &again.outcome else {
+        panic!("{again:#?}");
+    };
+    assert_eq!(info.file_name, "sedan.csv");
+    assert_eq!(info.site.as_deref(), None);
+    assert_eq!(again.sha256, first.sha256);
+    assert_eq!(visits(&store).len(), 3);
+    assert_eq!(store.imports().unwrap().len(), 1);
+}
+
+#[test]
+fn a_commune_outside_every_french_departement_is_refused_with_its_line_and_column() {
+    let text = "Site;Date;Mode de contact;Commune;Thèmes\n\
+Sedan;12/03/2009;Sur place;99999;Emploi\n\
+Sedan;12/03/2009;Sur place;75056;Emploi\n\
+Sedan;12/03/2009;Sur place;97120;Emploi\n";
+    let mut store = Store::open_in_memory().unwrap();
+    let report = import(&mut store, "communes.csv", text.as_bytes());
+    assert_eq!(
+        problems(&report),
+        [
+            "communes.csv, line 2, column D «Commune» (`commune`): `99999` is not an INSEE commune code: `99` is not a French département (01 to 19, 21 to 95, 2A, 2B, or 971 to 976 overseas)"
+        ]
+    );
+}

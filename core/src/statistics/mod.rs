@@ -11,4 +11,4 @@ mod records;
 mod validate;
 
 pub use records::{Event, Record, RecordKind, SCHEMA_VERSION, SurveyAnswer, Visit};
-pub use validate::{FieldError, VISIT_FIELDS, Validator, is_insee_code};
+pub use validate::{FieldError, VISIT_FIELDS, Validator, insee_code_problem, is_insee_code};

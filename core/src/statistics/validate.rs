@@ -52,7 +52,9 @@ pub struct Validator<'a> {
     /// code with its periods.
     codes: Vec<FastMap<&'a str, Vec<&'a Code>>>,
     sites: FastSet<&'a str>,
-    communes: FastSet<&'a str>,
+    /// The registry's communes, each INSEE code packed into an integer
+    /// (see [`commune_key`]): one look-up per visit, and no string compare.
+    communes: FastSet<u64>,
     /// The codes of the départements whose communes the registry holds.
     departement_codes: Vec<&'a str>,
     /// The same, joined for messages.
@@ -111,7 +113,11 @@ impl<'a> Validator<'a> {
             ruleset,
             codes,
             sites: registry.sites.iter().map(|s| s.id.as_str()).collect(),
-            communes: registry.communes.iter().map(|c| c.code.as_str()).collect(),
+            communes: registry
+                .communes
+                .iter()
+                .filter_map(|c| commune_key(&c.code))
+                .collect(),
             departement_codes,
             departements,
             today: None,
@@ -215,15 +221,10 @@ impl<'a> Validator<'a> {
             day,
         );
         if let Some(commune) = &visit.commune {
-            if !is_insee_code(commune) {
-                errors.push(FieldError::new(
-                    "commune",
-                    format!(
-                        "`{commune}` is not an INSEE commune code (five characters: digits, or 2A/2B then three digits)"
-                    ),
-                ));
+            if let Some(reason) = insee_code_problem(commune) {
+                errors.push(FieldError::new("commune", reason));
             } else if self.in_registry_departement(commune)
-                && !self.communes.contains(commune.as_str())
+                && !commune_key(commune).is_some_and(|k| self.communes.contains(&k))
             {
                 errors.push(FieldError::new(
                     "commune",
@@ -444,12 +445,56 @@ pub const VISIT_FIELDS: &[&str] = &[
     "referrals",
 ];
 
-/// Whether `code` has the shape of an INSEE commune code.
+/// Whether `code` is an INSEE commune code: five characters, whose first
+/// two (three overseas) are a French département's.
 pub fn is_insee_code(code: &str) -> bool {
+    insee_code_problem(code).is_none()
+}
+
+/// Why `code` is not an INSEE commune code, if it is not one.
+///
+/// The shape is five characters, digits, or 2A/2B then three digits
+/// (Corsica). The département part must be one that exists: 01 to 19 and
+/// 21 to 95 in metropolitan France, 2A and 2B, and 971 to 976 overseas
+/// (Guadeloupe, Martinique, Guyane, La Réunion, Saint-Pierre-et-Miquelon,
+/// Mayotte), whose codes take three characters out of five. Anything
+/// else (00, 20, 96, 977 and up, 99 for abroad) names no commune. A code
+/// that passes may still be outside the region: only the registry's own
+/// départements are checked commune by commune.
+pub fn insee_code_problem(code: &str) -> Option<String> {
     let b = code.as_bytes();
-    b.len() == 5
+    let shaped = b.len() == 5
         && (b[..2].iter().all(u8::is_ascii_digit) || b[..2] == *b"2A" || b[..2] == *b"2B")
-        && b[2..].iter().all(u8::is_ascii_digit)
+        && b[2..].iter().all(u8::is_ascii_digit);
+    if !shaped {
+        return Some(format!(
+            "`{code}` is not an INSEE commune code (five characters: digits, or 2A/2B then three digits)"
+        ));
+    }
+    let departement = &code[..2];
+    let valid = match departement {
+        "2A" | "2B" => true,
+        "97" => (b'1'..=b'6').contains(&b[2]),
+        _ => matches!(departement.parse::<u8>(), Ok(1..=19 | 21..=95)),
+    };
+    if valid {
+        return None;
+    }
+    let part = if departement == "97" {
+        &code[..3]
+    } else {
+        departement
+    };
+    Some(format!(
+        "`{code}` is not an INSEE commune code: `{part}` is not a French département (01 to 19, 21 to 95, 2A, 2B, or 971 to 976 overseas)"
+    ))
+}
+
+/// An INSEE code's five bytes packed into an integer, the key of the
+/// validator's table of communes; `None` for anything not five bytes long.
+fn commune_key(code: &str) -> Option<u64> {
+    let b: [u8; 5] = code.as_bytes().try_into().ok()?;
+    Some(b.iter().fold(0u64, |k, byte| (k << 8) | u64::from(*byte)))
 }
 
 #[cfg(test)]
@@ -698,5 +743,53 @@ mod tests {
             v.commune = Some(commune.code.clone());
             assert_eq!(validator.check_visit(&v), vec![], "{}", commune.code);
         }
+    }
+
+    #[test]
+    fn a_commune_code_outside_every_french_departement_is_refused() {
+        // Real communes elsewhere in France pass (Paris, Ajaccio, Bastia,
+        // Pointe-à-Pitre, Saint-Pierre, Mamoudzou, Bourg-en-Bresse).
+        for code in [
+            "75056", "2A004", "2B033", "97120", "97502", "97611", "01053",
+        ] {
+            let mut v = visit();
+            v.commune = Some(code.into());
+            assert_eq!(check(&v), vec![], "{code}");
+            assert!(is_insee_code(code), "{code}");
+        }
+        for (code, part) in [
+            ("99999", "99"),
+            ("00123", "00"),
+            ("20004", "20"),
+            ("96001", "96"),
+            ("97701", "977"),
+            ("97001", "970"),
+            ("98735", "98"),
+        ] {
+            let mut v = visit();
+            v.commune = Some(code.into());
+            let errors = check(&v);
+            assert_eq!(errors.len(), 1, "{code}: {errors:?}");
+            assert_eq!(errors[0].field, "commune");
+            assert_eq!(
+                errors[0].reason,
+                format!(
+                    "`{code}` is not an INSEE commune code: `{part}` is not a French département (01 to 19, 21 to 95, 2A, 2B, or 971 to 976 overseas)"
+                )
+            );
+            assert!(!is_insee_code(code));
+        }
+        let mut v = visit();
+        v.commune = Some("2C004".into());
+        assert!(check(&v)[0].reason.contains("five characters"));
+    }
+
+    #[test]
+    fn commune_keys_tell_every_code_apart() {
+        assert_eq!(commune_key("08105"), commune_key("08105"));
+        assert_ne!(commune_key("08105"), commune_key("08150"));
+        assert_ne!(commune_key("2A004"), commune_key("2B004"));
+        assert_eq!(commune_key("0810"), None);
+        assert_eq!(commune_key("081050"), None);
     }
 }

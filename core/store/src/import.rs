@@ -182,6 +182,21 @@ impl Store {
         Ok(BeginImport::New(writer))
     }
 
+    /// Whether a file named `file_name` was imported before (whatever its
+    /// content): an importer then fingerprints a file before parsing it,
+    /// since it is likely the same file again.
+    pub fn has_import_named(&self, file_name: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT 1 FROM imports WHERE file_name = ?1 LIMIT 1",
+                [file_name],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
     /// Imports `records` from `source` in one transaction: all of them, or
     /// none if any fails to store or conflicts with a stored record.
     ///
@@ -356,6 +371,32 @@ impl ImportWriter<'_> {
                 &e.satisfied,
             ],
         )
+    }
+
+    /// The import of an earlier file with the content `sha256`, looked up
+    /// inside this writer's transaction (so under the write lock): for an
+    /// import that learns its file's fingerprint only once it has read the
+    /// whole file, in the same pass as its rows.
+    pub fn earlier_import(&self, sha256: &str) -> Result<Option<ImportInfo>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {IMPORT_COLUMNS} FROM imports WHERE sha256 = ?1 AND id <> ?2"),
+                params![sha256, self.import_id],
+                import_info,
+            )
+            .optional()?)
+    }
+
+    /// Sets the fingerprint of the file being imported, which
+    /// [`Store::begin_import`] was given as a placeholder; see
+    /// [`ImportWriter::earlier_import`], to be asked first.
+    pub fn set_sha256(&mut self, sha256: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE imports SET sha256 = ?2 WHERE id = ?1",
+            params![self.import_id, sha256],
+        )?;
+        Ok(())
     }
 
     /// Records stored so far.
