@@ -136,6 +136,44 @@ class Governance:
             raise_from_native(e)
         return data
 
+    def page_html(
+        self,
+        year: int,
+        meetings: Sequence[Mapping[str, Any]],
+        roadmap: Mapping[str, Any],
+        proposals: Sequence[Mapping[str, Any]],
+    ) -> str:
+        """The governance page in French, as a self-contained HTML page (the
+        ``governance.html`` of ``em report``): the compliance of ``year`` for
+        the meetings (refused ones left out), the arbitration of the
+        proposals against the roadmap, and the plans against the regional
+        budget."""
+        try:
+            return self._native.page_html(
+                year, _dumps(list(meetings)), _dumps(roadmap), _dumps(list(proposals))
+            )
+        except _n.EmError as e:
+            raise_from_native(e)
+
+    def page_document(
+        self,
+        year: int,
+        meetings: Sequence[Mapping[str, Any]],
+        roadmap: Mapping[str, Any],
+        proposals: Sequence[Mapping[str, Any]],
+    ) -> Json:
+        """The same page as a document: ``title`` and ``sections`` of text
+        blocks and tables, for other renderers."""
+        try:
+            data: Json = json.loads(
+                self._native.page_document(
+                    year, _dumps(list(meetings)), _dumps(roadmap), _dumps(list(proposals))
+                )
+            )
+        except _n.EmError as e:
+            raise_from_native(e)
+        return data
+
     def region_view(self, year: int, plans: Sequence[Mapping[str, Any]]) -> Json:
         """Every site's plan of ``year`` against its envelope and the budget."""
         try:
