@@ -51,8 +51,16 @@ impl Ruleset {
     }
 }
 
-/// Reads every `.toml` file of a folder, by file name.
-fn read_dir(dir: &str) -> Result<BTreeMap<String, String>, EmError> {
+/// Reads every `.toml` file of a folder as bytes, by file name; the check
+/// decodes them, so that a file that is not UTF-8 is one problem among the
+/// others.
+fn read_dir(dir: &str) -> Result<BTreeMap<String, Vec<u8>>, EmError> {
+    if !Path::new(dir).is_dir() {
+        return Err(EmError::file(
+            dir,
+            &std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder"),
+        ));
+    }
     let entries = std::fs::read_dir(dir).map_err(|e| EmError::file(dir, &e))?;
     let mut files = BTreeMap::new();
     for entry in entries {
@@ -63,13 +71,21 @@ fn read_dir(dir: &str) -> Result<BTreeMap<String, String>, EmError> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| EmError::file(&path.display().to_string(), &e))?;
-            files.insert(name, text);
+            let bytes =
+                std::fs::read(&path).map_err(|e| EmError::file(&path.display().to_string(), &e))?;
+            files.insert(name, bytes);
         }
     }
     Ok(files)
 }
+
+/// The areas that read a file of their own, beside the core's: the same
+/// list as `em ruleset check`'s.
+const AREAS: [em_core::ruleset::RulesArea; 3] = [
+    em_labelling::LABELLING_AREA,
+    em_territory::TERRITORY_AREA,
+    em_governance::GOVERNANCE_AREA,
+];
 
 #[uniffi::export]
 impl Ruleset {
@@ -81,21 +97,29 @@ impl Ruleset {
         })
     }
 
-    /// Loads the ruleset in folder `dir` (its `.toml` files).
+    /// Loads the ruleset in folder `dir` (its `.toml` files), once every
+    /// area passes the check of `em ruleset check` (labelling, territory and
+    /// governance included); every problem is raised at once, with its file,
+    /// line and reason.
     #[uniffi::constructor]
     pub fn load(dir: String) -> Result<Arc<Ruleset>, EmError> {
         let _span = tracing::info_span!("binding.ruleset_load").entered();
         let files = read_dir(&dir)?;
         Ok(Arc::new(Ruleset {
-            inner: em_core::Ruleset::from_files(files)?,
+            inner: em_core::Ruleset::from_folder_files(files, &AREAS)?,
         }))
     }
 
-    /// Builds a ruleset from file texts (file name → TOML text).
+    /// Builds a ruleset from file texts (file name → TOML text), checked
+    /// in every area as [`Ruleset::load`] checks a folder.
     #[uniffi::constructor]
     pub fn from_files(files: HashMap<String, String>) -> Result<Arc<Ruleset>, EmError> {
+        let raw = files
+            .into_iter()
+            .map(|(name, text)| (name, text.into_bytes()))
+            .collect();
         Ok(Arc::new(Ruleset {
-            inner: em_core::Ruleset::from_files(files.into_iter().collect())?,
+            inner: em_core::Ruleset::from_folder_files(raw, &AREAS)?,
         }))
     }
 
@@ -179,20 +203,15 @@ impl Ruleset {
 
 /// Every problem of the ruleset in folder `dir`, in every area — statistics
 /// (numbers against their sane ranges included), labelling, territory and
-/// governance — each area checked on its own text, as `em ruleset check`
+/// governance — each file checked on its own (one that is not UTF-8 is one
+/// problem, the others are checked all the same), as `em ruleset check`
 /// does; an empty list means it is valid. Only an unreadable folder is an
 /// error.
 #[uniffi::export]
 pub fn validate_ruleset(dir: String) -> Result<Vec<Problem>, EmError> {
     let _span = tracing::info_span!("binding.validate_ruleset").entered();
-    if !Path::new(&dir).is_dir() {
-        return Err(EmError::file(
-            &dir,
-            &std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder"),
-        ));
-    }
     let files = read_dir(&dir)?;
-    let found = area_problems(&files);
+    let found = em_core::ruleset::problems_of_folder(files, &AREAS);
     if found.is_empty() {
         return Ok(Vec::new());
     }
@@ -200,17 +219,4 @@ pub fn validate_ruleset(dir: String) -> Result<Vec<Problem>, EmError> {
         EmError::Ruleset { problems, .. } => Ok(problems),
         other => Err(other),
     }
-}
-
-/// The problems of every area file of `files`, the core's first, each area
-/// on its own file's text.
-fn area_problems(files: &BTreeMap<String, String>) -> Vec<em_core::ruleset::RulesetError> {
-    em_core::ruleset::problems_of_areas(
-        files,
-        &[
-            em_labelling::LABELLING_AREA,
-            em_territory::TERRITORY_AREA,
-            em_governance::GOVERNANCE_AREA,
-        ],
-    )
 }

@@ -34,7 +34,8 @@ class Ruleset:
 
     @classmethod
     def load(cls, directory: PathLike) -> "Ruleset":
-        """Loads the ruleset in ``directory`` (its ``.toml`` files).
+        """Loads the ruleset in ``directory`` (its ``.toml`` files), checked
+        in every area as ``em ruleset check`` checks it.
 
         Raises :class:`RulesetError` listing every problem of every file.
         """
@@ -45,7 +46,8 @@ class Ruleset:
 
     @classmethod
     def from_files(cls, files: Mapping[str, str]) -> "Ruleset":
-        """Builds a ruleset from file texts (file name → TOML text)."""
+        """Builds a ruleset from file texts (file name → TOML text), checked
+        in every area as :meth:`load` checks a folder."""
         try:
             return cls(_n.Ruleset.from_files(dict(files)))
         except _n.EmError as e:

@@ -14,6 +14,9 @@
 //!   so two writers never deadlock upgrading a read lock), and a busy timeout
 //!   (30 s by default, [`Options::busy_timeout`]) makes a writer wait for the
 //!   other instead of failing with "database is locked".
+//! - **Another application's file is refused.** A SQLite file holding
+//!   tables but no em schema version is refused with its name and tables,
+//!   and nothing is written to it (see [`Store::open_with`]).
 //! - **Fast full scans.** [`Store::scan_visits`] reads a year of a million
 //!   visits into one reused [`Visit`], without an allocation per row.
 //!
@@ -96,6 +99,12 @@ impl Store {
     }
 
     /// Opens the store at `path` with the given options.
+    ///
+    /// A SQLite file of another application (tables, but no em schema
+    /// version) is refused with [`StoreError::ForeignDatabase`] before
+    /// anything is written to it; the check runs in the migrations' write
+    /// transaction, so processes creating the same new file at once wait
+    /// for each other instead of failing.
     pub fn open_with(path: impl AsRef<Path>, options: &Options) -> Result<Store, StoreError> {
         let path = path.as_ref();
         let open_err = |source| StoreError::Open {

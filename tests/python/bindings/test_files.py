@@ -156,7 +156,9 @@ def test_by_default_the_report_is_written_as_em_report_writes_it(
     names = {str(p.relative_to(out)) for p in written}
     assert {"index.html", "report.json"} <= names
     assert all(n in ("index.html", "report.json") or n.startswith("csv/") for n in names)
-    assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == sorted(names)
+    # Beside the report, only the manifest of the files em wrote.
+    on_disk = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert on_disk == sorted(names | {".em-report"})
 
 
 def test_xlsx_without_openpyxl_is_refused_before_anything_is_written(
@@ -182,10 +184,12 @@ def test_python_and_em_report_write_the_same_layout_and_bytes(
     report = network.activity_report(2009, compare=False)
     out = tmp_path / "shared"
     (out / "csv").mkdir(parents=True)
+    # A table an earlier run wrote, listed in its manifest of em's files.
     (out / "csv" / "stale.csv").write_text("old", encoding="utf-8")
+    (out / ".em-report").write_text("csv/stale.csv\n", encoding="utf-8")
     written = report.write(out, ["html", "json", "csv"])
     on_disk = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
-    assert on_disk == sorted(str(p.relative_to(out)) for p in written)
+    assert on_disk == sorted([".em-report"] + [str(p.relative_to(out)) for p in written])
     assert "csv/stale.csv" not in on_disk, "an earlier run's tables do not linger"
     assert (out / "index.html").read_bytes() == report.render("html")[0].content.encode("utf-8")
     assert (out / "report.json").read_bytes() == report.render("json")[0].content.encode("utf-8")
