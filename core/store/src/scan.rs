@@ -19,6 +19,11 @@ use crate::{Event, Record, RecordKind, Store, StoreError, SurveyAnswer, Visit};
 
 const VISIT_COLUMNS: &str = "id, site, date, reference, visitor, contact_mode, sex, age_band, \
     status, education_level, commune, first_visit, arrival_channel, themes, services, referrals";
+/// The columns [`Store::scan_visit_fields`] reads: those of a visit less
+/// its reference, which the counts do not use. SQLite decodes every column
+/// of the select list for each row, read or not.
+const VISIT_FIELD_COLUMNS: &str = "id, site, date, visitor, contact_mode, sex, age_band, status, \
+    education_level, commune, first_visit, arrival_channel, themes, services, referrals";
 /// [`LIST_SEPARATOR`] as the one byte it is, to split code lists read as
 /// bytes.
 const LIST_BYTE: u8 = {
@@ -85,7 +90,7 @@ impl Store {
         mut f: impl FnMut(&VisitFields<'_>),
     ) -> Result<u64, StoreError> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {VISIT_COLUMNS} FROM visits WHERE id >= ?1 AND id <= ?2"
+            "SELECT {VISIT_FIELD_COLUMNS} FROM visits WHERE id >= ?1 AND id <= ?2"
         ))?;
         let mut rows = stmt.query([ids.start(), ids.end()])?;
         let mut n = 0;
@@ -98,18 +103,18 @@ impl Store {
             f(&VisitFields {
                 site: c.bytes(1)?,
                 date,
-                visitor: c.opt_bytes(4)?,
-                contact_mode: c.bytes(5)?,
-                sex: c.opt_bytes(6)?,
-                age_band: c.opt_bytes(7)?,
-                status: c.opt_bytes(8)?,
-                education_level: c.opt_bytes(9)?,
-                commune: c.opt_bytes(10)?,
-                first_visit: c.opt_bool(11)?,
-                arrival_channel: c.opt_bytes(12)?,
-                themes: Codes::joined(c.bytes(13)?, LIST_BYTE),
-                services: Codes::joined(c.bytes(14)?, LIST_BYTE),
-                referrals: Codes::joined(c.bytes(15)?, LIST_BYTE),
+                visitor: c.opt_bytes(3)?,
+                contact_mode: c.bytes(4)?,
+                sex: c.opt_bytes(5)?,
+                age_band: c.opt_bytes(6)?,
+                status: c.opt_bytes(7)?,
+                education_level: c.opt_bytes(8)?,
+                commune: c.opt_bytes(9)?,
+                first_visit: c.opt_bool(10)?,
+                arrival_channel: c.opt_bytes(11)?,
+                themes: Codes::joined(c.bytes(12)?, LIST_BYTE),
+                services: Codes::joined(c.bytes(13)?, LIST_BYTE),
+                referrals: Codes::joined(c.bytes(14)?, LIST_BYTE),
             });
             n += 1;
         }
