@@ -204,12 +204,16 @@ fn read_sheet<RS: Read + Seek>(
             );
             return Ok(true);
         }
-        // calamine has already read the cell whole (and a shared string
-        // with the whole shared-strings table, when the workbook was
-        // opened), so this cannot bound the memory of reading it; it is the
-        // earliest point a cell's size is known, and it keeps such a cell
-        // out of the rows and the store, as CSV and JSON Lines do with a
-        // field over the same limit.
+        // FIXME: calamine has already read the cell whole (and a shared
+        // string with the whole shared-strings table, at `Xlsx::new`), so
+        // this check keeps such a cell out of the rows and the store but
+        // does not bound the memory of reading it. Bounding it needs a
+        // pass before calamine: stream-decompress `xl/sharedStrings.xml`
+        // and each `xl/worksheets/*.xml` (zip's declared sizes can lie, so
+        // the bytes themselves are counted) and refuse a text node over
+        // MAX_RECORD_BYTES, or a shared-strings table over a total limit;
+        // that pass costs a second decompression of every sheet and names
+        // the zip entry rather than the sheet, row and column given here.
         let size = cell_bytes(cell.get_value());
         if size as u64 > MAX_RECORD_BYTES {
             pipeline.file_problem(
