@@ -165,6 +165,16 @@ fn every_import_line_has_the_same_shape_and_a_batch_ends_with_a_total() {
         )
     );
 
+    // The same file under another site adds nothing, and says which site
+    // its rows are stored under.
+    let again = em(&["import", s(&db), "--site", "sedan", s(&vireux)]);
+    assert!(again.status.success(), "{}", text(&again));
+    assert!(
+        stdout(&again).contains("under site vireux-molhain, not sedan as given now) — 0 rows stored, 5 already in the database"),
+        "{}",
+        text(&again)
+    );
+
     let run = em(&[
         "import",
         s(&db),

@@ -125,7 +125,7 @@ pub fn import_files(
             continue;
         }
         match import_one(store, importer, file, plugins) {
-            Ok(report) => account(&report, &file.path, &mut summary),
+            Ok(report) => account(&report, file, &mut summary),
             Err(ImportError::Store(e)) => {
                 return Err(CliError::Input(format!(
                     "{}: the database failed, nothing of this file was stored: {e}{}",
@@ -231,7 +231,8 @@ fn import_one(
     result
 }
 
-fn account(report: &ImportReport, path: &Path, summary: &mut Summary) {
+fn account(report: &ImportReport, entry: &FileToImport, summary: &mut Summary) {
+    let path = entry.path.as_path();
     for warning in &report.warnings {
         eprintln!("warning: {warning}");
     }
@@ -256,8 +257,18 @@ fn account(report: &ImportReport, path: &Path, summary: &mut Summary) {
         Outcome::AlreadyImported(info) => {
             summary.already_imported += 1;
             summary.already_stored += info.rows;
+            // The stored rows keep the site they were imported under: a
+            // `--site` given now changes nothing, and the line says so.
+            let stored_under = match (&info.site, entry.site.as_deref()) {
+                (Some(stored), Some(given)) if stored != given => {
+                    format!(", under site {stored}, not {given} as given now")
+                }
+                (Some(stored), _) => format!(", under site {stored}"),
+                (None, _) if info.rows > 0 => ", under several sites".to_owned(),
+                (None, _) => String::new(),
+            };
             crate::output::say(format_args!(
-                "{file}: already imported on {} (as {}) — {}; nothing added",
+                "{file}: already imported on {} (as {}{stored_under}) — {}; nothing added",
                 info.imported_at,
                 info.file_name,
                 rows(0, info.rows, 0)
