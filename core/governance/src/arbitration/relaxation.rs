@@ -26,6 +26,11 @@ pub(super) struct Multipliers {
     pub relaxed_order: Vec<usize>,
     /// How many items were decided when they were computed.
     pub decided: usize,
+    /// A bound on the magnitude of every term a Lagrangian bound sums with
+    /// these multipliers (values, λ·coefficients, λ·right-hand sides): the
+    /// float error of the sum is a tiny multiple of it, however much the
+    /// terms cancel.
+    pub magnitude: f64,
     /// The relaxation's optimum for each item (decided items at their
     /// value), when it was solved.
     pub primal: Option<Vec<f64>>,
@@ -124,6 +129,21 @@ impl Multipliers {
                 v
             })
             .collect();
+        let magnitude = p.values.iter().map(|&v| v as f64).sum::<f64>()
+            + p.rows
+                .iter()
+                .zip(&rows)
+                .map(|(r, l)| {
+                    l.abs()
+                        * (r.coefs.iter().map(|&c| (c as f64).abs()).sum::<f64>()
+                            + (r.rhs as f64).abs())
+                })
+                .sum::<f64>()
+            + p.covers
+                .iter()
+                .zip(&covers)
+                .map(|(c, l)| l.abs() * (c.iter().filter(|&&x| x).count() as f64 + 1.0))
+                .sum::<f64>();
         let mut relaxed_order: Vec<usize> =
             (0..p.values.len()).filter(|&i| adjusted[i] > 0.0).collect();
         relaxed_order.sort_by(|&a, &b| {
@@ -137,6 +157,7 @@ impl Multipliers {
             adjusted,
             relaxed_order,
             decided,
+            magnitude,
             primal: None,
         }
     }

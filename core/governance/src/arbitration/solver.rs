@@ -259,14 +259,49 @@ pub fn solve(problem: &Problem) -> Outcome {
     let Some((first_keep, value, cost)) = first.best.clone() else {
         return Outcome::Infeasible;
     };
+    // The plans the second search looks for are exactly those worth at
+    // least the optimum and costing at most its least cost: both become
+    // constraints, which makes its relaxations far tighter than the first
+    // search's (most of them infeasible away from the optimal plans).
+    let mut narrowed = problem.clone();
+    narrowed.budget = cost;
+    let worth: Option<Vec<i64>> = narrowed
+        .values
+        .iter()
+        .map(|&v| i64::try_from(v).ok().map(|v| -v))
+        .collect();
+    if let (Some(coefs), Ok(rhs)) = (worth, i64::try_from(value))
+        && narrowed.values.iter().map(|&v| u128::from(v)).sum::<u128>() <= i64::MAX as u128
+    {
+        narrowed.rows.push(Row { coefs, rhs: -rhs });
+    }
+    let narrowed_root = Rc::new(Multipliers::at_node(&narrowed, &vec![None; n], 0, 0));
+    let mut narrowed_lp = DualLp::new(&narrowed);
+    narrowed_lp.solve();
+    let narrowed_lp = Rc::new(narrowed_lp);
     let mut second = Search::new(
-        problem,
+        &narrowed,
         Some(tie_order.clone()),
         &tie_order,
         Some((value, cost)),
     );
-    second.dfs(0, 0, 0, 0, &root, &root_lp);
-    let nodes = first.nodes + second.nodes;
+    second.dfs(0, 0, 0, 0, &narrowed_root, &narrowed_lp);
+    let mut nodes = first.nodes + second.nodes;
+    if second.best.is_none() && !second.stopped {
+        // The first search's plan meets the narrowed rows, so this cannot
+        // happen in exact terms; should the floating point relaxation of
+        // the narrowed problem ever mislead the search, it is run again on
+        // the problem as given rather than failing.
+        tracing::warn!("arbitration second search retried without narrowing");
+        second = Search::new(
+            problem,
+            Some(tie_order.clone()),
+            &tie_order,
+            Some((value, cost)),
+        );
+        second.dfs(0, 0, 0, 0, &root, &root_lp);
+        nodes += second.nodes;
+    }
     if second.stopped {
         return Outcome::Stopped(found(Some((first_keep, value, cost)), nodes));
     }
@@ -383,6 +418,15 @@ fn heuristic(p: &Problem, x: &[f64], by_ratio: &[usize]) -> Option<(Vec<bool>, u
     }
     let value = (0..n).filter(|&i| keep[i]).map(|i| p.values[i]).sum();
     Some((keep, value, used as u64))
+}
+
+/// The integer below a Lagrangian bound computed in floating point, widened
+/// first so that it stays an upper bound of the exact one: each of the
+/// float operations may be off by an ulp of the terms it adds, which are
+/// at most `magnitude` in all, even when they cancel to a small bound.
+fn floor_bound(bound: f64, magnitude: f64) -> i128 {
+    let margin = 1e-6 + bound.abs() * 1e-9 + magnitude * 1e-11;
+    (bound + margin).floor() as i128
 }
 
 struct Search<'a> {
@@ -735,10 +779,12 @@ impl<'a> Search<'a> {
             free_total += (l.adjusted[i] - ratio * self.p.costs[i] as f64).max(0.0);
         }
         base += free_total;
-        let floor = |bound: f64| {
-            let margin = 1e-6 + bound.abs() * 1e-9;
-            (bound + margin).floor() as i128
-        };
+        let free_cost: f64 = (0..self.n)
+            .filter(|&i| self.fixed[i].is_none())
+            .map(|i| self.p.costs[i] as f64)
+            .sum();
+        let magnitude = l.magnitude + ratio * (left + free_cost);
+        let floor = |bound: f64| floor_bound(bound, magnitude);
         if floor(base) < goal {
             // The node itself cannot reach the goal; its bound prunes it.
             return Vec::new();
@@ -958,10 +1004,7 @@ impl<'a> Search<'a> {
                 break;
             }
         }
-        // The float sum may be off by a few ulps: widen before flooring so
-        // the bound stays an upper bound of the exact one.
-        let margin = 1e-6 + bound.abs() * 1e-9;
-        (bound + margin).floor() as i128
+        floor_bound(bound, l.magnitude)
     }
 }
 
