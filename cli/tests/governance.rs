@@ -328,3 +328,146 @@ fn the_governance_page_of_the_report_is_in_french() {
         assert!(!rest.contains(outside), "`{outside}` on the page");
     }
 }
+
+/// The 2009 sample meetings, as JSON values to alter.
+fn sample_meetings() -> Vec<serde_json::Value> {
+    serde_json::from_str(&fs::read_to_string(governance("meetings-2009.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn a_meeting_of_absurd_length_is_refused_by_check_record_and_calendar_without_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh_db(dir.path());
+    let mut meetings = sample_meetings();
+    meetings.truncate(1);
+    meetings[0]["duration_minutes"] = serde_json::json!(4294967295u32);
+    let file = dir.path().join("huge.json");
+    fs::write(&file, serde_json::to_string(&meetings).unwrap()).unwrap();
+    let ics = dir.path().join("x.ics");
+
+    for args in [
+        vec!["committee", "check", s(&file)],
+        vec!["committee", "record", s(&db), s(&file)],
+        vec![
+            "calendar",
+            "--year",
+            "2009",
+            "--meetings",
+            s(&file),
+            "--out",
+            s(&ics),
+        ],
+    ] {
+        let run = em(&args);
+        let said = text(&run);
+        assert_eq!(run.status.code(), Some(1), "{args:?}: {said}");
+        assert!(said.contains("huge.json"), "{args:?}: {said}");
+        assert!(said.contains("[0].duration_minutes"), "{args:?}: {said}");
+        assert!(!said.contains("panicked"), "{args:?}: {said}");
+    }
+    assert_eq!(stored_meetings(&db, None), 0);
+    assert!(!ics.exists());
+}
+
+#[test]
+fn two_meetings_with_one_id_are_refused_naming_both_places_and_check_stores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh_db(dir.path());
+    let mut meetings = sample_meetings();
+    meetings.truncate(2);
+    meetings[1]["id"] = meetings[0]["id"].clone();
+    let file = dir.path().join("twice.json");
+    fs::write(&file, serde_json::to_string(&meetings).unwrap()).unwrap();
+
+    let check = em(&["committee", "check", s(&file)]);
+    assert_eq!(check.status.code(), Some(1), "{}", text(&check));
+    assert!(text(&check).contains("[1] and [0]"), "{}", text(&check));
+    let record = em(&["committee", "record", s(&db), s(&file)]);
+    assert_eq!(record.status.code(), Some(1), "{}", text(&record));
+    assert!(
+        !text(&record).contains("already stored"),
+        "{}",
+        text(&record)
+    );
+    assert!(text(&record).contains("[0].id"), "{}", text(&record));
+    assert_eq!(stored_meetings(&db, None), 0);
+    let ics = dir.path().join("x.ics");
+    let calendar = em(&[
+        "calendar",
+        "--year",
+        "2009",
+        "--meetings",
+        s(&file),
+        "--out",
+        s(&ics),
+    ]);
+    assert_eq!(calendar.status.code(), Some(1), "{}", text(&calendar));
+    assert!(text(&calendar).contains("[1].id"), "{}", text(&calendar));
+
+    // A valid file is said valid, not recorded, by a check.
+    let good = em(&["committee", "check", s(&governance("meetings-2009.json"))]);
+    assert!(good.status.success(), "{}", text(&good));
+    let said = text(&good);
+    assert!(
+        said.contains("valid") && said.contains("nothing stored"),
+        "{said}"
+    );
+    assert!(!said.contains(" recorded:"), "{said}");
+}
+
+#[test]
+fn a_decision_on_no_proposal_and_a_proposal_of_an_unknown_site_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh_db(dir.path());
+    let decisions = dir.path().join("d.json");
+    fs::write(
+        &decisions,
+        r#"[{"proposal": "nope-2010-001", "keep": true, "reason": "r"}]"#,
+    )
+    .unwrap();
+    let run = plan_2010(&[
+        "decide",
+        s(&db),
+        "--site",
+        "sedan",
+        "--decisions",
+        s(&decisions),
+    ]);
+    let said = text(&run);
+    assert_eq!(run.status.code(), Some(1), "{said}");
+    assert!(said.contains("d.json"), "{said}");
+    assert!(
+        said.contains("decisions[0].proposal: nope-2010-001 is not a proposal of sedan"),
+        "{said}"
+    );
+    let store = Store::open(&db).unwrap();
+    assert!(
+        em_store::governance::plans(store.connection(), 2010)
+            .unwrap()
+            .is_empty()
+    );
+    drop(store);
+
+    let mut proposals: Vec<serde_json::Value> =
+        serde_json::from_str(&fs::read_to_string(governance("proposals-2010.json")).unwrap())
+            .unwrap();
+    proposals[1]["site"] = serde_json::json!("paris");
+    let file = dir.path().join("p.json");
+    fs::write(&file, serde_json::to_string(&proposals).unwrap()).unwrap();
+    let roadmap = governance("roadmap-2010.json");
+    for rest in [
+        vec!["arbitrate"],
+        vec!["arbitrate", "--site", "sedan"],
+        vec!["decide", s(&db), "--site", "sedan"],
+        vec!["region"],
+    ] {
+        let mut args = vec!["plan", "--roadmap", s(&roadmap), "--proposals", s(&file)];
+        args.extend_from_slice(&rest);
+        let run = em(&args);
+        let said = text(&run);
+        assert_eq!(run.status.code(), Some(1), "{rest:?}: {said}");
+        assert!(said.contains("p.json"), "{rest:?}: {said}");
+        assert!(said.contains("proposals[1].site"), "{rest:?}: {said}");
+        assert!(said.contains("`paris` is not a site"), "{rest:?}: {said}");
+    }
+}

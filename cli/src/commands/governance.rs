@@ -49,15 +49,26 @@ fn json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
 }
 
 /// Checks every meeting of a file against its body's rules; each refused
-/// one is printed on standard error with every rule it breaks.
+/// one is printed on standard error with every rule it breaks, at its place
+/// in `source` (the file or the database it was read from).
 fn check_meetings(
     rules: &GovernanceRuleset,
     registry: &Registry,
+    source: &Path,
     meetings: Vec<Meeting>,
 ) -> CheckedMeetings {
     let checked = em_governance::record_all(rules, &site_ids(registry), meetings);
-    for (_, refusal) in &checked.refused {
-        eprintln!("{refusal}");
+    for (index, refusal) in &checked.refused {
+        for breach in &refusal.breaches {
+            eprintln!(
+                "{}: [{index}].{} (meeting `{}`, {}): {}",
+                source.display(),
+                breach.field,
+                refusal.meeting,
+                breach.rule,
+                breach.reason
+            );
+        }
     }
     checked
 }
@@ -131,7 +142,7 @@ pub fn committee(args: &CommitteeArgs) -> Result<(), CliError> {
     match &args.command {
         CommitteeCommand::Check { meetings } => {
             let list: Vec<Meeting> = read(meetings)?;
-            let checked = check_meetings(&rules, &registry, list);
+            let checked = check_meetings(&rules, &registry, meetings, list);
             let refused = checked.refused.len();
             for r in &checked.recorded {
                 say(&r.explanation);
@@ -140,14 +151,23 @@ pub fn committee(args: &CommitteeArgs) -> Result<(), CliError> {
                 }
             }
             if refused > 0 {
-                return Err(CliError::Input(format!("{refused} meeting(s) refused")));
+                return Err(CliError::Input(format!(
+                    "{refused} meeting(s) of {} refused; nothing stored (check only)",
+                    meetings.display()
+                )));
             }
+            // A check stores nothing: say so, lest "valid" be read as
+            // "recorded".
+            say(format_args!(
+                "{} meeting(s) valid: they would be recorded by `em committee record`; nothing stored",
+                checked.recorded.len()
+            ));
             Ok(())
         }
         CommitteeCommand::Record { db, meetings } => {
             let _span = tracing::info_span!("committee_record").entered();
             let list: Vec<Meeting> = read(meetings)?;
-            let checked = check_meetings(&rules, &registry, list);
+            let checked = check_meetings(&rules, &registry, meetings, list);
             let (recorded, refused) = (checked.recorded, checked.refused.len());
             // All or nothing: a file half recorded would leave the
             // coordinator guessing which meetings to send again.
@@ -184,6 +204,10 @@ pub fn committee(args: &CommitteeArgs) -> Result<(), CliError> {
             year,
             json: as_json,
         } => {
+            let source = meetings
+                .as_deref()
+                .or(db.as_deref())
+                .unwrap_or(Path::new(""));
             let list: Vec<Meeting> = match (meetings, db) {
                 (Some(path), _) => read(path)?,
                 (None, Some(db)) => {
@@ -197,7 +221,7 @@ pub fn committee(args: &CommitteeArgs) -> Result<(), CliError> {
                     ));
                 }
             };
-            let accepted = check_meetings(&rules, &registry, list).accepted();
+            let accepted = check_meetings(&rules, &registry, source, list).accepted();
             let report =
                 em_governance::compliance(&rules, &site_ids(&registry), &accepted, year.get());
             if *as_json {
@@ -259,7 +283,13 @@ pub fn calendar(args: &CalendarArgs) -> Result<(), CliError> {
         args.site.as_deref(),
         &meetings,
     )
-    .map_err(|e| CliError::Input(e.to_string()))?;
+    .map_err(|e| match (&e, &args.meetings) {
+        // A meeting the calendar cannot place is named in its file.
+        (em_governance::CalendarError::Meeting { .. }, Some(path)) => {
+            CliError::Input(format!("{}: {e}", path.display()))
+        }
+        _ => CliError::Input(e.to_string()),
+    })?;
     match &args.out {
         Some(path) => {
             let ics = em_governance::to_ics(&calendar, jiff::Timestamp::now())
@@ -305,7 +335,29 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
             .proposals
             .as_deref()
             .ok_or_else(|| missing("--proposals"))?;
-        Ok((read(roadmap)?, read(proposals)?))
+        let list: Vec<ActionProposal> = read(proposals)?;
+        // Before any command keeps one site's proposals: a proposal of a
+        // site the network lacks is refused, never filtered out.
+        let problems = em_governance::check_proposal_sites(&site_ids(&registry), &list);
+        if !problems.is_empty() {
+            return Err(CliError::Input(format!(
+                "{}: {}",
+                proposals.display(),
+                problems
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )));
+        }
+        Ok((read(roadmap)?, list))
+    };
+    // A decision the library refuses is named in the decisions file.
+    let in_decisions = |path: &Option<PathBuf>, message: String| match path {
+        Some(path) if message.contains("decisions[") => {
+            CliError::Input(format!("{}: {message}", path.display()))
+        }
+        _ => CliError::Input(message),
     };
     match &args.command {
         PlanCommand::Arbitrate {
@@ -339,6 +391,7 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
             site,
             decisions,
         } => {
+            let decisions_path = decisions;
             let _span = tracing::info_span!("plan_decide").entered();
             let (roadmap, mut proposals) = inputs()?;
             if let Some(site) = site {
@@ -356,7 +409,7 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
                 &proposals,
                 &decisions,
             )
-            .map_err(|e| CliError::Input(e.to_string()))?;
+            .map_err(|e| in_decisions(decisions_path, e.to_string()))?;
             let mut store = crate::commands::init::open(db)?;
             em_store::governance::save_decided_plans(&mut store, &decided, jiff::Timestamp::now())
                 .map_err(|e| CliError::Input(format!("{}: {e}; no plan recorded", db.display())))?;
@@ -430,6 +483,7 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
             decisions,
             json: as_json,
         } => {
+            let decisions_path = decisions;
             let (roadmap, proposals) = inputs()?;
             let decisions: Vec<CommitteeDecision> = match decisions {
                 Some(path) => read(path)?,
@@ -442,7 +496,7 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
                 &proposals,
                 &decisions,
             )
-            .map_err(|e| CliError::Input(e.to_string()))?
+            .map_err(|e| in_decisions(decisions_path, e.to_string()))?
             .into_iter()
             .map(|d| d.plan)
             .collect();

@@ -76,6 +76,19 @@ pub enum CalendarError {
     /// A site asked for is not in the registry.
     #[error("`{0}` is not a site of the network")]
     UnknownSite(String),
+    /// A meeting given cannot be placed in the calendar.
+    #[error("[{index}].{field}: {reason}")]
+    Meeting {
+        /// The meeting's place in the list (from 0).
+        index: usize,
+        /// The field at fault (`duration_minutes`, `start`, `id`).
+        field: String,
+        /// Why.
+        reason: String,
+    },
+    /// The ruleset's time zone is not one the time zone database knows.
+    #[error("the time zone `{0}` is unknown")]
+    UnknownTimeZone(String),
 }
 
 /// The calendar of `year`: the region's items and those of every site, or
@@ -91,6 +104,9 @@ pub fn calendar(
     let _span = tracing::info_span!("governance_calendar", year).entered();
     let first_day = Date::new(year, 1, 1).expect("1 January exists every year");
     let time_zone = rules.time_zone_on(first_day)?.to_owned();
+    let tz = jiff::tz::TimeZone::get(&time_zone)
+        .map_err(|_| CalendarError::UnknownTimeZone(time_zone.clone()))?;
+    check_meetings(rules, meetings)?;
     if let Some(id) = site
         && registry.site(id).is_none()
     {
@@ -145,11 +161,13 @@ pub fn calendar(
         if let Some(meeting) = &spec.coordination_meeting {
             let day = nth_weekday(year, spec.months[0], meeting.weekday.weekday(), meeting.nth);
             let start = day.to_datetime(meeting.start);
-            let end = start
-                .checked_add(jiff::SignedDuration::from_mins(i64::from(
-                    meeting.duration_minutes,
-                )))
-                .expect("a meeting of at most a day ends within the calendar's range");
+            let end = local_end(&tz, start, meeting.duration_minutes).ok_or_else(|| {
+                CalendarError::Meeting {
+                    index: 0,
+                    field: format!("obligations.{id}.coordination_meeting"),
+                    reason: format!("the meeting of {start} cannot be placed in {time_zone}"),
+                }
+            })?;
             items.push(CalendarItem {
                 uid: uid(&format!("{id}-coordination"), None),
                 source: id.to_owned(),
@@ -177,7 +195,11 @@ pub fn calendar(
         }
         push_window(id, &spec.label, scope, spec.months, why, &mut items);
     }
-    for meeting in meetings.iter().filter(|m| m.date.year() == year) {
+    for (index, meeting) in meetings
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.date.year() == year)
+    {
         if site.is_some() && meeting.site.is_some() && meeting.site.as_deref() != site {
             continue;
         }
@@ -188,9 +210,13 @@ pub fn calendar(
             Some(start) => {
                 let start = meeting.date.to_datetime(start);
                 let minutes = meeting.duration_minutes.unwrap_or(120);
-                let end = start
-                    .checked_add(jiff::SignedDuration::from_mins(i64::from(minutes)))
-                    .expect("a meeting ends within the calendar's range");
+                let end = local_end(&tz, start, minutes).ok_or_else(|| CalendarError::Meeting {
+                    index,
+                    field: "duration_minutes".to_owned(),
+                    reason: format!(
+                        "a meeting of {minutes} minutes from {start} ends outside the calendar"
+                    ),
+                })?;
                 When::Timed { start, end }
             }
             None => When::AllDay {
@@ -225,6 +251,51 @@ pub fn calendar(
         time_zone,
         items,
     })
+}
+
+/// Refuses the meetings the calendar cannot place: the same id twice (the
+/// UIDs would collide, and calendar software would keep one of the two), a
+/// duration outside [`crate::meeting::MEETING_MINUTES`], a start in the hour
+/// the clocks skip.
+fn check_meetings(rules: &GovernanceRuleset, meetings: &[Meeting]) -> Result<(), CalendarError> {
+    for (index, meeting) in meetings.iter().enumerate() {
+        if let Some(first) = meetings[..index].iter().position(|m| m.id == meeting.id) {
+            return Err(CalendarError::Meeting {
+                index,
+                field: "id".to_owned(),
+                reason: format!(
+                    "`{}` is also the id of meeting [{first}]; an id names one meeting",
+                    meeting.id
+                ),
+            });
+        }
+        if let Some(breach) = crate::meeting::time_breaches(rules, meeting)
+            .into_iter()
+            .next()
+        {
+            return Err(CalendarError::Meeting {
+                index,
+                field: breach.field,
+                reason: breach.reason,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The local end of a meeting of `minutes` real minutes from the local
+/// `start`: the duration is added in absolute time and the end read back
+/// on the zone's clock, so a meeting across a clock change lasts what it
+/// says (01:30 + 180 minutes on the night the clocks go back ends at 03:30).
+/// A start in the repeated hour is taken at its first occurrence. `None`
+/// when the end falls outside the time zone's range.
+fn local_end(tz: &jiff::tz::TimeZone, start: DateTime, minutes: u32) -> Option<DateTime> {
+    let zoned = tz.to_ambiguous_zoned(start).earlier().ok()?;
+    let end = zoned
+        .timestamp()
+        .checked_add(jiff::SignedDuration::from_mins(i64::from(minutes)))
+        .ok()?;
+    Some(end.to_zoned(tz.clone()).datetime())
 }
 
 /// The whole months `[first, last]` of `year` as an all-day item.
@@ -302,6 +373,62 @@ mod tests {
                 end: date(2010, 1, 12).at(12, 30, 0, 0)
             }
         );
+    }
+
+    fn timed_meeting(id: &str, day: Date, start: jiff::civil::Time, minutes: u32) -> Meeting {
+        Meeting {
+            id: id.to_owned(),
+            body: crate::body::Body::TechnicalCommittee,
+            site: Some("sedan".to_owned()),
+            date: day,
+            start: Some(start),
+            duration_minutes: Some(minutes),
+            attendees: Default::default(),
+            agenda: vec![],
+            decisions: vec![],
+        }
+    }
+
+    #[test]
+    fn a_meeting_across_the_autumn_change_lasts_its_real_minutes() {
+        let rules = GovernanceRuleset::champagne_ardenne();
+        let registry = Registry::champagne_ardenne();
+        let m = timed_meeting(
+            "m1",
+            date(2009, 10, 25),
+            jiff::civil::time(1, 30, 0, 0),
+            180,
+        );
+        let cal = calendar(&rules, &registry, 2009, Some("sedan"), &[m]).unwrap();
+        let item = cal.items.iter().find(|i| i.source == "meeting:m1").unwrap();
+        // 01:30 CEST is 23:30 UTC; three hours later is 02:30 UTC, 03:30 CET.
+        assert_eq!(
+            item.when,
+            When::Timed {
+                start: date(2009, 10, 25).at(1, 30, 0, 0),
+                end: date(2009, 10, 25).at(3, 30, 0, 0)
+            }
+        );
+    }
+
+    #[test]
+    fn meetings_the_calendar_cannot_place_are_refused_with_their_place() {
+        let rules = GovernanceRuleset::champagne_ardenne();
+        let registry = Registry::champagne_ardenne();
+        let at = |h| jiff::civil::time(h, 30, 0, 0);
+        let huge = timed_meeting("m1", date(2009, 6, 2), at(10), u32::MAX);
+        let err = calendar(&rules, &registry, 2009, None, &[huge]).unwrap_err();
+        assert!(
+            err.to_string().starts_with("[0].duration_minutes:"),
+            "{err}"
+        );
+        let gap = timed_meeting("m1", date(2009, 3, 29), at(2), 60);
+        let err = calendar(&rules, &registry, 2009, None, &[gap]).unwrap_err();
+        assert!(err.to_string().starts_with("[0].start:"), "{err}");
+        let one = timed_meeting("m1", date(2009, 6, 2), at(10), 60);
+        let err = calendar(&rules, &registry, 2009, None, &[one.clone(), one]).unwrap_err();
+        assert!(err.to_string().starts_with("[1].id:"), "{err}");
+        assert!(err.to_string().contains("[0]"), "{err}");
     }
 
     #[test]

@@ -65,8 +65,8 @@ pub use meeting::{
 pub use page::{GovernancePage, PageError, governance_page};
 pub use plan::{
     ActionPlan, CommitteeDecision, JournalRecord, PlanError, PlanItem, PlanState, RegionView,
-    SiteDecision, SitePlanError, SitePlanLine, decide, decide_network, decide_recommended,
-    plan_subject, recommend_network, region_view, transmit,
+    SiteDecision, SitePlanError, SitePlanLine, check_proposal_sites, decide, decide_network,
+    decide_recommended, plan_subject, recommend_network, region_view, transmit,
 };
 pub use roadmap::{ActionProposal, InputProblem, Orientation, Roadmap};
 pub use rules::{ArbitrationRules, GOVERNANCE_AREA, GOVERNANCE_FILE, GovernanceRuleset};

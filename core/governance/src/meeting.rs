@@ -115,6 +115,57 @@ impl CheckedMeetings {
     }
 }
 
+/// The shortest and longest meeting a record may state, in minutes.
+///
+/// A meeting is one sitting of a body within a day: one minute to one day
+/// is the bound the ruleset already puts on the coordination's meetings.
+/// A value outside it is a slip (minutes typed as seconds, a placeholder
+/// such as 4294967295) and is refused where the meeting is read, rather
+/// than carried into the compliance table and the calendar.
+pub const MEETING_MINUTES: std::ops::RangeInclusive<u32> = 1..=24 * 60;
+
+/// What is wrong with a meeting's time: a duration outside
+/// [`MEETING_MINUTES`], or a start that does not exist in the ruleset's time
+/// zone on that day (the hour skipped when the clocks go forward).
+///
+/// A start in the skipped hour is refused rather than moved: a meeting
+/// record is the secretary's word, and any guess (the hour after, the hour
+/// before) would put into the calendar a time nobody wrote.
+pub fn time_breaches(rules: &GovernanceRuleset, meeting: &Meeting) -> Vec<Breach> {
+    let mut breaches = Vec::new();
+    if let Some(minutes) = meeting.duration_minutes
+        && !MEETING_MINUTES.contains(&minutes)
+    {
+        breaches.push(Breach {
+            rule: "meeting duration (1 minute to 24 hours)".to_owned(),
+            field: "duration_minutes".to_owned(),
+            reason: format!(
+                "{minutes} minutes is not the length of a meeting (from {} to {} minutes)",
+                MEETING_MINUTES.start(),
+                MEETING_MINUTES.end()
+            ),
+        });
+    }
+    if let Some(start) = meeting.start
+        && let Ok(zone) = rules.time_zone_on(meeting.date)
+        && let Ok(tz) = jiff::tz::TimeZone::get(zone)
+    {
+        let local = meeting.date.to_datetime(start);
+        if let jiff::tz::AmbiguousOffset::Gap { before, after } =
+            tz.to_ambiguous_zoned(local).offset()
+        {
+            breaches.push(Breach {
+                rule: format!("{GOVERNANCE_FILE} time_zone ({zone})"),
+                field: "start".to_owned(),
+                reason: format!(
+                    "{local} does not exist in {zone}: the clocks go from UTC{before} to UTC{after} in that hour"
+                ),
+            });
+        }
+    }
+    breaches
+}
+
 /// Checks every meeting of a list with [`record`]. The command line, the
 /// bindings and the governance page all read a file of meetings this way,
 /// so a meeting is judged by one function whoever asks.
@@ -125,11 +176,49 @@ pub fn record_all(
 ) -> CheckedMeetings {
     let _span = tracing::info_span!("record_meetings_check", meetings = meetings.len()).entered();
     let mut checked = CheckedMeetings::default();
+    // An id names one meeting: two meetings of one list with the same id
+    // are both refused, each naming the other's place, since which one the
+    // secretary meant cannot be told.
+    let ids: Vec<String> = meetings.iter().map(|m| m.id.clone()).collect();
     for (index, meeting) in meetings.into_iter().enumerate() {
-        match record(rules, site_ids, meeting) {
-            Ok(recorded) => checked.recorded.push(recorded),
-            Err(refused) => checked.refused.push((index, refused)),
+        let twins: Vec<usize> = (0..ids.len())
+            .filter(|&j| j != index && ids[j] == meeting.id)
+            .collect();
+        let result = record(rules, site_ids, meeting.clone());
+        if twins.is_empty() {
+            match result {
+                Ok(recorded) => checked.recorded.push(recorded),
+                Err(refused) => checked.refused.push((index, refused)),
+            }
+            continue;
         }
+        let mut breaches = match result {
+            Ok(_) => Vec::new(),
+            Err(refused) => refused.breaches,
+        };
+        breaches.insert(
+            0,
+            Breach {
+                rule: "meeting ids are unique".to_owned(),
+                field: "id".to_owned(),
+                reason: format!(
+                    "`{}` is the id of meetings [{index}] and {} of the same list",
+                    meeting.id,
+                    twins
+                        .iter()
+                        .map(|j| format!("[{j}]"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            },
+        );
+        checked.refused.push((
+            index,
+            MeetingRefused {
+                meeting: meeting.id,
+                breaches,
+            },
+        ));
     }
     checked
 }
@@ -161,6 +250,7 @@ pub fn record(
         }
     };
     check_scope(spec, &path, site_ids, &meeting, &mut breaches);
+    breaches.extend(time_breaches(rules, &meeting));
     let month = meeting.date.month() as u8;
     for (category, count) in &meeting.attendees {
         if rules.member_categories.iter().all(|m| &m.id != category) {
@@ -226,12 +316,12 @@ pub fn record(
     let warnings = window_warnings(rules, &meeting);
     let explanation = if warnings.is_empty() {
         format!(
-            "{} of {} recorded: quorum met, every decision within its competence, held in its window.",
+            "{} of {} meets the rules: quorum met, every decision within its competence, held in its window.",
             spec.label, meeting.date
         )
     } else {
         format!(
-            "{} of {} recorded with {} warning(s): {}.",
+            "{} of {} meets the rules, with {} warning(s): {}.",
             spec.label,
             meeting.date,
             warnings.len(),
@@ -386,6 +476,48 @@ mod tests {
         let recorded = record(&rules, SITES, commission(date(2009, 6, 18), true)).unwrap();
         assert!(recorded.warnings.is_empty(), "{:?}", recorded.warnings);
         assert!(recorded.explanation.contains("quorum met"));
+    }
+
+    #[test]
+    fn a_duration_beyond_a_day_and_a_start_in_the_skipped_hour_are_refused() {
+        let rules = GovernanceRuleset::champagne_ardenne();
+        let mut m = commission(date(2009, 6, 18), true);
+        m.duration_minutes = Some(u32::MAX);
+        let err = record(&rules, SITES, m.clone()).unwrap_err();
+        assert_eq!(err.breaches.len(), 1, "{err}");
+        assert_eq!(err.breaches[0].field, "duration_minutes");
+        assert!(err.breaches[0].reason.contains("4294967295"), "{err}");
+        m.duration_minutes = Some(0);
+        assert!(record(&rules, SITES, m.clone()).is_err());
+        m.duration_minutes = Some(24 * 60);
+        assert!(record(&rules, SITES, m.clone()).is_ok());
+        // 29 March 2009: Europe/Paris goes from 02:00 straight to 03:00.
+        m.date = date(2009, 3, 29);
+        m.start = Some(jiff::civil::time(2, 30, 0, 0));
+        let err = record(&rules, SITES, m.clone()).unwrap_err();
+        let start = err.breaches.iter().find(|b| b.field == "start").unwrap();
+        assert!(
+            start.reason.contains("does not exist in Europe/Paris"),
+            "{err}"
+        );
+        m.start = Some(jiff::civil::time(3, 30, 0, 0));
+        assert!(time_breaches(&rules, &m).is_empty());
+    }
+
+    #[test]
+    fn two_meetings_with_one_id_are_both_refused_naming_both_places() {
+        let rules = GovernanceRuleset::champagne_ardenne();
+        let m = commission(date(2009, 6, 18), true);
+        let checked = record_all(&rules, SITES, vec![m.clone(), m]);
+        assert!(checked.recorded.is_empty());
+        assert_eq!(checked.refused.len(), 2);
+        let (index, refusal) = &checked.refused[1];
+        assert_eq!(*index, 1);
+        assert_eq!(refusal.breaches[0].field, "id");
+        assert!(
+            refusal.breaches[0].reason.contains("[1] and [0]"),
+            "{refusal}"
+        );
     }
 
     #[test]

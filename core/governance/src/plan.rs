@@ -194,14 +194,48 @@ pub struct SitePlanError {
     pub source: PlanError,
 }
 
+/// Every proposal whose site is not one of `site_ids`, as a problem at
+/// `proposals[i].site`. [`recommend_network`] refuses such proposals; a
+/// caller that keeps one site's proposals only runs it first, so that a
+/// proposal of an unknown site is refused rather than filtered out.
+pub fn check_proposal_sites(site_ids: &[&str], proposals: &[ActionProposal]) -> Vec<InputProblem> {
+    proposals
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !site_ids.contains(&p.site.as_str()))
+        .map(|(i, p)| {
+            InputProblem::new(
+                format!("proposals[{i}].site"),
+                format!(
+                    "`{}` is not a site of the network (proposal `{}`)",
+                    p.site, p.id
+                ),
+            )
+        })
+        .collect()
+}
+
 /// The recommendation for every site of `site_ids` with proposals, in the
-/// registry's order; proposals of no site of `site_ids` are left out.
+/// registry's order. A proposal of no site of `site_ids` is refused with
+/// its place (`proposals[i].site`): left out, it would vanish from every
+/// plan without a word.
 pub fn recommend_network(
     rules: &GovernanceRuleset,
     site_ids: &[&str],
     roadmap: &Roadmap,
     proposals: &[ActionProposal],
 ) -> Result<Vec<Recommendation>, SitePlanError> {
+    let problems = check_proposal_sites(site_ids, proposals);
+    if let Some(first) = problems.first() {
+        let site = proposals
+            .iter()
+            .find(|p| !site_ids.contains(&p.site.as_str()))
+            .map_or_else(|| first.path.clone(), |p| p.site.clone());
+        return Err(SitePlanError {
+            site,
+            source: PlanError::Arbitration(ArbitrationError::Invalid(problems)),
+        });
+    }
     let mut out = Vec::new();
     for (site, result) in crate::arbitration::arbitrate_network(rules, roadmap, site_ids, proposals)
     {
@@ -225,6 +259,37 @@ pub fn decide_recommended(
     recommendations: Vec<Recommendation>,
     decisions: &[CommitteeDecision],
 ) -> Result<Vec<SiteDecision>, SitePlanError> {
+    // A decision on a proposal that none of the plans holds (a typo, or a
+    // proposal of another site) would otherwise be ignored without a word.
+    let unknown: Vec<InputProblem> = decisions
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| {
+            !recommendations
+                .iter()
+                .any(|r| r.outcomes.iter().any(|o| o.proposal == d.proposal))
+        })
+        .map(|(i, d)| {
+            let of = match recommendations.as_slice() {
+                [one] => one.site.clone(),
+                _ => "the sites arbitrated".to_owned(),
+            };
+            InputProblem::new(
+                format!("decisions[{i}].proposal"),
+                format!("{} is not a proposal of {of}", d.proposal),
+            )
+        })
+        .collect();
+    if !unknown.is_empty() {
+        let site = match recommendations.as_slice() {
+            [one] => one.site.clone(),
+            _ => "the region".to_owned(),
+        };
+        return Err(SitePlanError {
+            site,
+            source: PlanError::Invalid(unknown),
+        });
+    }
     let mut out = Vec::with_capacity(recommendations.len());
     for recommendation in recommendations {
         let own: Vec<ActionProposal> = proposals

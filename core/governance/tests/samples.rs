@@ -7,7 +7,7 @@ use em_core::Registry;
 use em_governance::{
     ActionProposal, CommitteeDecision, ComplianceStatus, GovernanceRuleset, Meeting, PlanError,
     PlanState, RecommendationStatus, Roadmap, arbitrate, arbitrate_network, compliance, decide,
-    from_json, record, region_view, transmit,
+    decide_network, from_json, recommend_network, record, region_view, transmit,
 };
 use jiff::civil::date;
 
@@ -159,4 +159,46 @@ fn the_committee_overrides_with_a_reason_and_a_plan_is_transmitted_once() {
     let (plan, _) = transmit(plan, date(2009, 12, 18)).unwrap();
     let again = transmit(plan, date(2009, 12, 19)).unwrap_err();
     assert!(matches!(again, PlanError::State { .. }), "{again}");
+}
+
+#[test]
+fn a_proposal_of_an_unknown_site_and_a_decision_on_no_proposal_are_refused() {
+    let rules = GovernanceRuleset::champagne_ardenne();
+    let registry = Registry::champagne_ardenne();
+    let sites = sites(&registry);
+    let roadmap: Roadmap = from_json("roadmap-2010.json", ROADMAP).unwrap();
+    let mut proposals: Vec<ActionProposal> = from_json("proposals-2010.json", PROPOSALS).unwrap();
+
+    // A decision on a proposal no plan holds: a typo, or another site's.
+    let sedan: Vec<ActionProposal> = proposals
+        .iter()
+        .filter(|p| p.site == "sedan")
+        .cloned()
+        .collect();
+    let reims = proposals.iter().find(|p| p.site == "reims").unwrap();
+    for name in ["nope-2010-001", reims.id.as_str()] {
+        let decision = [CommitteeDecision {
+            proposal: name.to_owned(),
+            keep: true,
+            reason: "une raison".to_owned(),
+        }];
+        let err = decide_network(&rules, &sites, &roadmap, &sedan, &decision).unwrap_err();
+        let PlanError::Invalid(problems) = &err.source else {
+            panic!("{err}");
+        };
+        assert_eq!(problems[0].path, "decisions[0].proposal");
+        assert_eq!(
+            problems[0].reason,
+            format!("{name} is not a proposal of sedan")
+        );
+    }
+
+    // A proposal of a site the network does not have is refused, not left
+    // out, by every path from proposals to plans.
+    proposals[2].site = "paris".to_owned();
+    let err = recommend_network(&rules, &sites, &roadmap, &proposals).unwrap_err();
+    assert!(err.to_string().contains("proposals[2].site"), "{err}");
+    assert!(err.to_string().contains("`paris` is not a site"), "{err}");
+    let err = decide_network(&rules, &sites, &roadmap, &proposals, &[]).unwrap_err();
+    assert!(err.to_string().contains("proposals[2].site"), "{err}");
 }
