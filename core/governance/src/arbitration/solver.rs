@@ -60,7 +60,7 @@
 //! - **Limit.** A search stops after [`MAX_NODES`] nodes and says so; the
 //!   answer is then not proven. Every one of the 1,000 tight instances of
 //!   the cross-check (`export_arbitration_instances 1000 2010 --tight`) is
-//!   proven, all but five in under 2 s. FIXME: the slowest, instance 373
+//!   proven, all but six in under 2 s. FIXME: the slowest, instance 373
 //!   (172 proposals, co-funding 38 %, 20 % of the envelope per
 //!   orientation), still takes 2.2 million nodes (about 40 s): 1.0 million
 //!   in the first search, where the root cuts close far less of the gap
