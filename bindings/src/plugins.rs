@@ -289,6 +289,31 @@ fn kind(text: &str) -> Result<PluginKind, EmError> {
 #[derive(Debug, uniffi::Object)]
 pub struct PluginHost {
     inner: RwLock<em_plugin_host::PluginHost>,
+    /// The rules plugins that the manifests named but that did not load,
+    /// with why: a file of their sites is refused at import, as `em
+    /// import` refuses it, rather than stored without the site's rules by
+    /// a caller that caught the load error and went on.
+    rules_left_out: RwLock<Vec<(PluginEntry, String)>>,
+}
+
+/// A rules plugin that did not load, as a check that refuses the file: its
+/// rows cannot be checked by the site's own rules.
+struct LeftOutRules {
+    name: String,
+    reason: String,
+}
+
+impl em_import::RecordCheck for LeftOutRules {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn check(&mut self, _: &[Record]) -> Result<Vec<em_import::Finding>, String> {
+        Err(format!(
+            "the rules plugin could not be loaded, so the site's own rules cannot check this file: {}",
+            self.reason
+        ))
+    }
 }
 
 impl PluginHost {
@@ -314,11 +339,33 @@ impl PluginHost {
     ) -> T {
         let host = self.read();
         let mut checks = RulesCheck::for_site(&host, site);
-        let _span =
-            tracing::info_span!("binding.import_rules_plugins", plugins = checks.len()).entered();
+        // For a file whose rows name their own site, every rules plugin
+        // left out, since any row may be of its sites.
+        let mut left_out: Vec<LeftOutRules> = self
+            .rules_left_out
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .filter(|(entry, _)| site.is_none_or(|site| entry.sites.iter().any(|s| s == site)))
+            .map(|(entry, reason)| LeftOutRules {
+                name: entry.name.clone(),
+                reason: reason.clone(),
+            })
+            .collect();
+        let _span = tracing::info_span!(
+            "binding.import_rules_plugins",
+            plugins = checks.len(),
+            left_out = left_out.len()
+        )
+        .entered();
         f(checks
             .iter_mut()
             .map(|c| c as &mut dyn em_import::RecordCheck)
+            .chain(
+                left_out
+                    .iter_mut()
+                    .map(|c| c as &mut dyn em_import::RecordCheck),
+            )
             .collect())
     }
 }
@@ -336,6 +383,7 @@ impl PluginHost {
         };
         Ok(Arc::new(PluginHost {
             inner: RwLock::new(em_plugin_host::PluginHost::new(config)?),
+            rules_left_out: RwLock::new(Vec::new()),
         }))
     }
 
@@ -363,6 +411,24 @@ impl PluginHost {
         let outcome = self
             .write()
             .load_manifest_for_sites(Path::new(&path), &known)?;
+        // A plugin loaded now is no longer left out; one that failed now is,
+        // whatever an earlier manifest said.
+        let mut left_out = self
+            .rules_left_out
+            .write()
+            .unwrap_or_else(|p| p.into_inner());
+        left_out.retain(|(entry, _)| {
+            !outcome.loaded.contains(&entry.name)
+                && !outcome.failed.iter().any(|f| f.entry.name == entry.name)
+        });
+        left_out.extend(
+            outcome
+                .failed
+                .iter()
+                .filter(|f| f.entry.kind == PluginKind::Rules)
+                .map(|f| (f.entry.clone(), f.to_string())),
+        );
+        drop(left_out);
         Ok(LoadOutcome {
             loaded: outcome.loaded,
             failed: outcome.failed.iter().map(PluginFailure::from).collect(),

@@ -323,6 +323,23 @@ def test_load_manifest_raises_naming_each_plugin_left_out_and_keeps_the_others(
     # The host goes on with the plugin that loaded.
     assert host.run_report("youth-report", report, "troyes")["sections"]
     assert host.enabled_for("epernay", "rules") == []
+    # A file of Épernay is refused rather than stored without Épernay's
+    # rules, as `em import` refuses it; nothing is stored.
+    visits = [dict(v, site="epernay", kind="visit") for v in make_visits(2, year=2009, seed=13)]
+    path = tmp_path / "epernay-2009.jsonl"
+    path.write_text("".join(json.dumps(v) + "\n" for v in visits), "utf-8")
+    net = em.Network.open(tmp_path / "network.db")
+    with pytest.raises(em.ImportFileError) as refused_file:
+        net.import_file(path, site="epernay", plugins=host)
+    assert "local-rule" in str(refused_file.value), refused_file.value
+    assert "could not be loaded" in str(refused_file.value), refused_file.value
+    assert net.counts().visits == 0
+    # Troyes has no rules plugin left out: its file is imported.
+    troyes = tmp_path / "troyes-2009.jsonl"
+    troyes.write_text(
+        "".join(json.dumps(dict(v, site="troyes")) + "\n" for v in visits), "utf-8"
+    )
+    assert net.import_file(troyes, site="troyes", plugins=host).stored == 2
 
 
 def test_a_bad_manifest_names_every_problem_with_its_place(tmp_path: pathlib.Path) -> None:
