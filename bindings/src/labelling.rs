@@ -68,7 +68,9 @@ fn service_error(e: ServiceError) -> EmError {
     let message = e.to_string();
     match e {
         ServiceError::Unknown { kind, .. } => EmError::not_found(kind, message),
-        ServiceError::BadId(_) => EmError::argument("id", message),
+        ServiceError::BadId(_) | ServiceError::IdTooLong { .. } => EmError::argument("id", message),
+        ServiceError::FutureStep { .. } => EmError::argument("date", message),
+        ServiceError::BlankActor => EmError::argument("actor", message),
         ServiceError::Store(s) => s.into(),
         ServiceError::Application(em_labelling::roles::TransitionError::Document(errors))
         | ServiceError::Candidacy(em_labelling::roles::TransitionError::Document(errors)) => {

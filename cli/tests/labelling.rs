@@ -226,3 +226,55 @@ fn a_ctem_candidate_is_checked_and_goes_before_the_recruitment_committee() {
     let run = em(&["label", "list", s(&db)]);
     assert!(text(&run).contains("no application"), "{}", text(&run));
 }
+
+#[test]
+fn a_step_dated_after_today_or_by_no_actor_is_refused_naming_the_option() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("em.sqlite");
+    assert!(em(&["init", s(&db)]).status.success());
+    let langres = application("langres-2010.toml");
+    let candidate = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/recruitment")
+        .join("ctem-candidate-2010.toml");
+    let advance = |command: &str, actor: &str, date: &str, action: &[&str]| {
+        let mut args = vec![
+            command,
+            "advance",
+            s(&db),
+            "z2",
+            "--role",
+            "host_structure",
+            "--actor",
+            actor,
+            "--date",
+            date,
+        ];
+        args.extend_from_slice(action);
+        em(&args)
+    };
+    for (command, action) in [
+        ("label", ["draft", s(&langres)]),
+        ("recruitment", ["propose", s(&candidate)]),
+    ] {
+        let run = advance(command, "a", "9999-12-31", &action);
+        assert_eq!(run.status.code(), Some(1), "{}", text(&run));
+        let said = text(&run);
+        assert!(
+            said.contains("--date: the step is dated 9999-12-31, after today"),
+            "{said}"
+        );
+        let run = advance(command, " ", "2010-03-01", &action);
+        assert_eq!(run.status.code(), Some(1), "{}", text(&run));
+        assert!(
+            text(&run).contains("--actor: the actor is empty"),
+            "{}",
+            text(&run)
+        );
+        // Nothing was recorded: the real step is taken.
+        let run = advance(command, "a", "2010-03-01", &action);
+        assert!(run.status.success(), "{}", text(&run));
+    }
+    // The shipped candidate file is the example the README points to.
+    let run = em(&["recruitment", "check", s(&candidate)]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+}

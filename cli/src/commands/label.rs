@@ -11,7 +11,7 @@
 use std::path::Path;
 
 use em_core::Registry;
-use em_labelling::applications::{Applications, HistoryEntry};
+use em_labelling::applications::{Applications, HistoryEntry, ServiceError};
 use em_labelling::{
     Command, Context, Decision, Evaluation, Event, Format, Labelling, Opinion, OpinionKind,
     Outcome, Role,
@@ -137,6 +137,18 @@ pub(crate) fn print_history<E>(history: &[HistoryEntry<E>], details: impl Fn(&E)
             say(format_args!("      {line}"));
         }
     }
+}
+
+/// A refused step as the command line reports it: a date after today or an
+/// empty actor names the option that gave it.
+pub(crate) fn step_error(e: ServiceError) -> CliError {
+    let option = match e {
+        ServiceError::FutureStep { .. } => "--date: ",
+        ServiceError::BlankActor => "--actor: ",
+        ServiceError::IdTooLong { .. } | ServiceError::BadId(_) => "ID: ",
+        _ => "",
+    };
+    CliError::Input(format!("{option}{e}"))
 }
 
 /// Reads an application or candidate file; its extension gives the format.
@@ -270,7 +282,7 @@ pub fn run(args: &LabelArgs) -> Result<(), CliError> {
             };
             let application = service
                 .advance(id, &context, jiff::Timestamp::now(), &command)
-                .map_err(|e| CliError::Input(e.to_string()))?;
+                .map_err(step_error)?;
             say(format_args!(
                 "{}: {} — {}",
                 application.id,

@@ -13,7 +13,7 @@ use em_labelling::{Candidacy, CandidacyCommand, CandidacyEvent, Context, Outcome
 
 use crate::args::{RecruitmentAction, RecruitmentArgs, RecruitmentCommand};
 use crate::commands::label::{
-    labelling, opinion, print_evaluation, print_history, read_application, report, role,
+    labelling, opinion, print_evaluation, print_history, read_application, report, role, step_error,
 };
 use crate::error::CliError;
 use crate::output::say;
@@ -112,7 +112,7 @@ pub fn run(args: &RecruitmentArgs) -> Result<(), CliError> {
             let mut service = Applications::new(&mut store, &labelling);
             let candidacy = service
                 .advance_candidacy(id, &context, jiff::Timestamp::now(), &command)
-                .map_err(|e| CliError::Input(e.to_string()))?;
+                .map_err(step_error)?;
             say(format_args!("{}: {}", candidacy.id, candidacy.state));
             print_evaluation(candidacy.evaluation.as_ref());
             Ok(())

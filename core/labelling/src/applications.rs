@@ -51,6 +51,29 @@ pub enum ServiceError {
     /// The id cannot name a subject.
     #[error("`{0}` is not a valid id: use letters, digits, `-`, `_` and `.`")]
     BadId(String),
+    /// The id is longer than an id may be.
+    #[error("the id is {length} characters long; an id has at most {MAX_ID_LENGTH}")]
+    IdTooLong {
+        /// The id's length, in characters.
+        length: usize,
+    },
+    /// The step is dated after today.
+    #[error(
+        "the step is dated {day}, after today ({today}): a step is recorded once it has \
+         happened, since no later step could be dated before it"
+    )]
+    FutureStep {
+        /// The day given.
+        day: Date,
+        /// Today.
+        today: Date,
+    },
+    /// No actor is named.
+    #[error(
+        "the actor is empty: name the body or service taking the step \
+         (e.g. \"Commission régionale, séance du 15 juin 2010\")"
+    )]
+    BlankActor,
     /// A journal entry cannot be read back as a step.
     #[error("journal entry {seq} cannot be read back: {reason}")]
     Replay {
@@ -125,11 +148,19 @@ pub struct CandidacySummary {
 pub struct Applications<'a> {
     store: &'a mut Store,
     labelling: &'a Labelling,
+    /// The day steps may not be dated after; the clock's when `None`.
+    today: Option<Date>,
 }
 
+/// The longest id of an application or a candidacy, in characters.
+pub const MAX_ID_LENGTH: usize = 128;
+
 fn check_id(id: &str) -> Result<(), ServiceError> {
+    let length = id.chars().count();
+    if length > MAX_ID_LENGTH {
+        return Err(ServiceError::IdTooLong { length });
+    }
     let ok = !id.is_empty()
-        && id.len() <= 128
         && id
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
@@ -187,7 +218,36 @@ fn new_entry<E: Serialize>(
 impl<'a> Applications<'a> {
     /// The service over `store`, judging by `labelling`.
     pub fn new(store: &'a mut Store, labelling: &'a Labelling) -> Applications<'a> {
-        Applications { store, labelling }
+        Applications {
+            store,
+            labelling,
+            today: None,
+        }
+    }
+
+    /// Takes `day` as today rather than the clock's day (steps dated after
+    /// it are refused): for tests and for replaying a procedure as it was.
+    pub fn with_today(mut self, day: Date) -> Self {
+        self.today = Some(day);
+        self
+    }
+
+    /// Checks what every step gives, whatever its subject: an actor, and a
+    /// day that has come. A step dated in the future would be recorded for
+    /// good in the hash-chained journal, and every real step after it
+    /// refused as backdated, so it is refused before anything is written.
+    fn check_step(&self, ctx: &Context) -> Result<(), ServiceError> {
+        if ctx.actor.trim().is_empty() {
+            return Err(ServiceError::BlankActor);
+        }
+        let today = self.today.unwrap_or_else(|| jiff::Zoned::now().date());
+        if ctx.day > today {
+            return Err(ServiceError::FutureStep {
+                day: ctx.day,
+                today,
+            });
+        }
+        Ok(())
     }
 
     /// Takes a step on application `id` (a `draft` creates it) at time
@@ -200,6 +260,7 @@ impl<'a> Applications<'a> {
         command: &Command,
     ) -> Result<Application, ServiceError> {
         check_id(id)?;
+        self.check_step(ctx)?;
         let _span =
             tracing::info_span!("label_advance", action = command.action(), role = %ctx.role)
                 .entered();
@@ -262,6 +323,7 @@ impl<'a> Applications<'a> {
         command: &CandidacyCommand,
     ) -> Result<Candidacy, ServiceError> {
         check_id(id)?;
+        self.check_step(ctx)?;
         let _span =
             tracing::info_span!("recruitment_advance", action = command.action(), role = %ctx.role)
                 .entered();

@@ -183,11 +183,11 @@ impl RawValue {
         let value = match (decl.fact_type, self) {
             (_, RawValue::Null) => return Ok(None),
             (FactType::Bool, RawValue::Bool(b)) => FactValue::Bool(*b),
-            // Integers above 2^53 lose precision as f64; no fact of a
-            // specification counts that high, and the comparison stays total.
+            // Integers above 2^53 lose precision as f64; they are refused
+            // below as too large, so the comparison stays exact and total.
             #[allow(clippy::cast_precision_loss)]
-            (FactType::Number, RawValue::Integer(i)) => FactValue::Number(*i as f64),
-            (FactType::Number, RawValue::Float(x)) if x.is_finite() => FactValue::Number(*x),
+            (FactType::Number, RawValue::Integer(i)) => number(decl, *i as f64)?,
+            (FactType::Number, RawValue::Float(x)) if x.is_finite() => number(decl, *x)?,
             (FactType::Number, RawValue::Float(_)) => {
                 return Err(format!("fact `{}` must be a finite number", decl.id));
             }
@@ -220,6 +220,31 @@ impl RawValue {
         };
         Ok(Some(value))
     }
+}
+
+/// The largest number a fact may hold: above 2^53 an `f64` no longer holds
+/// every integer, so a comparison with a threshold could silently round.
+pub const MAX_NUMBER: f64 = 9_007_199_254_740_992.0;
+
+/// A number fact's value, or why it is impossible. Every number a
+/// specification declares is a quantity — hours, FTE, euros, a share in
+/// percent, years — so a negative value is a mistake in the file, not a
+/// fact a criterion should weigh: judging it would let a negative share
+/// pass an "at most" threshold.
+fn number(decl: &FactDecl, x: f64) -> Result<FactValue, String> {
+    if x < 0.0 {
+        return Err(format!(
+            "fact `{}` is a quantity and cannot be negative (the application gives {x})",
+            decl.id
+        ));
+    }
+    if x > MAX_NUMBER {
+        return Err(format!(
+            "fact `{}` is too large: at most 9007199254740992 (2^53)",
+            decl.id
+        ));
+    }
+    Ok(FactValue::Number(x))
 }
 
 #[cfg(test)]
@@ -271,6 +296,26 @@ mod tests {
                 "element 0",
             ),
             (FactType::Number, RawValue::Float(f64::NAN), "finite"),
+            (
+                FactType::Number,
+                RawValue::Float(-50.0),
+                "cannot be negative",
+            ),
+            (
+                FactType::Number,
+                RawValue::Integer(-1),
+                "cannot be negative",
+            ),
+            (
+                FactType::Number,
+                RawValue::Float(18_446_744_073_709_551_616.0),
+                "too large: at most 9007199254740992",
+            ),
+            (
+                FactType::Number,
+                RawValue::Integer(i64::MAX),
+                "too large: at most",
+            ),
         ];
         for (fact_type, raw, needle) in errors {
             let err = raw.typed(&decl(fact_type)).unwrap_err();

@@ -18,6 +18,7 @@ use jiff::civil::{Date, date};
 
 const COMPLETE: &str = include_str!("../../../examples/applications/langres-2010.toml");
 const INCOMPLETE: &str = include_str!("../../../examples/applications/nogent-2010-incomplete.json");
+const CANDIDATE: &str = include_str!("../../../examples/recruitment/ctem-candidate-2010.toml");
 
 /// The shipped labelling rules in the shipped territory, or `rules` in it.
 fn labelling_with(rules: Option<LabellingRules>) -> Labelling {
@@ -615,4 +616,135 @@ fn a_stored_submission_is_judged_with_its_territory_and_keeps_the_figures() {
             if missing == &["catchment_overlap.share".to_owned()]),
         "{err}"
     );
+}
+
+#[test]
+fn a_step_dated_after_today_or_without_an_actor_is_refused_and_nothing_is_written() {
+    let mut bench = Bench::new();
+    let today = date(2010, 6, 1);
+    let mut service = bench.service().with_today(today);
+    let draft = Command::draft_from_text(COMPLETE, Format::Toml).unwrap();
+    let tomorrow = date(2010, 6, 2);
+    let err = service
+        .advance(
+            "langres",
+            &ctx(Role::HostStructure, tomorrow, ""),
+            at(tomorrow),
+            &draft,
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, ServiceError::FutureStep { day, today: t } if day == tomorrow && t == today),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("after today (2010-06-01)"),
+        "{err}"
+    );
+    // Nothing was recorded, so the application can still be drafted today.
+    assert!(matches!(
+        service.show("langres"),
+        Err(ServiceError::Unknown { .. })
+    ));
+    let mut blank = ctx(Role::HostStructure, today, "");
+    blank.actor = " \t".into();
+    let err = service
+        .advance("langres", &blank, at(today), &draft)
+        .unwrap_err();
+    assert!(matches!(err, ServiceError::BlankActor), "{err}");
+    let drafted = service
+        .advance(
+            "langres",
+            &ctx(Role::HostStructure, today, ""),
+            at(today),
+            &draft,
+        )
+        .unwrap();
+    assert_eq!(drafted.state, ApplicationState::Draft);
+    assert_eq!(service.verify().unwrap().entries, 1);
+
+    // The same rules hold for a candidacy.
+    let propose = CandidacyCommand::propose_from_text(CANDIDATE, Format::Toml).unwrap();
+    let err = service
+        .advance_candidacy(
+            "ctem-1",
+            &ctx(Role::HostStructure, tomorrow, ""),
+            at(tomorrow),
+            &propose,
+        )
+        .unwrap_err();
+    assert!(matches!(err, ServiceError::FutureStep { .. }), "{err}");
+    let err = service
+        .advance_candidacy("ctem-1", &blank, at(today), &propose)
+        .unwrap_err();
+    assert!(matches!(err, ServiceError::BlankActor), "{err}");
+    assert!(service.list_candidacies().unwrap().is_empty());
+}
+
+#[test]
+fn an_id_too_long_is_refused_with_the_maximum_length() {
+    let mut bench = Bench::new();
+    let mut service = bench.service();
+    let d = date(2010, 1, 1);
+    let long = "a".repeat(100_000);
+    let err = service
+        .advance(
+            &long,
+            &ctx(Role::HostStructure, d, ""),
+            at(d),
+            &Command::Submit,
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, ServiceError::IdTooLong { length: 100_000 }),
+        "{err}"
+    );
+    let message = err.to_string();
+    assert!(message.contains("at most 128"), "{message}");
+    // The message does not echo the whole id back.
+    assert!(message.len() < 200, "{message}");
+}
+
+#[test]
+fn the_shipped_candidate_file_meets_the_job_profile() {
+    let labelling = labelling_with(None);
+    let evaluation =
+        em_labelling::Candidacy::check_candidate(labelling.rules(), CANDIDATE, Format::Toml)
+            .unwrap();
+    assert_eq!(
+        evaluation.outcome,
+        Outcome::Eligible,
+        "{}",
+        evaluation.to_text()
+    );
+}
+
+#[test]
+fn a_negative_share_and_a_number_beyond_2_53_are_refused_with_their_field() {
+    let labelling = labelling_with(None);
+    let negative = COMPLETE.replace("region_share = 60", "region_share = -50");
+    let err = labelling
+        .check_application(&negative, Format::Toml)
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("facts.financial_plan.region_share")
+            && message.contains("cannot be negative"),
+        "{message}"
+    );
+    let huge = INCOMPLETE.replace(
+        "\"weekly_hours\": 6",
+        "\"weekly_hours\": 18446744073709551616",
+    );
+    assert_ne!(huge, INCOMPLETE);
+    let message = labelling
+        .check_application(&huge, Format::Json)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains("facts.reception_desk.weekly_hours")
+            && message.contains("too large: at most 9007199254740992"),
+        "{message}"
+    );
+    assert!(!message.contains("e19"), "{message}");
 }

@@ -102,6 +102,28 @@ def test_a_step_by_the_wrong_role_is_refused_and_nothing_is_recorded(tmp_path: p
         apps.advance("bad id!", {"action": "submit"}, role="region", actor="?", day="2010-01-01")
 
 
+def test_a_step_dated_after_today_or_by_no_actor_is_refused_and_nothing_is_recorded(
+    tmp_path: pathlib.Path,
+) -> None:
+    apps = em.Network.open(tmp_path / "n.db").applications
+    draft = {"action": "draft", "document": {"applicant": "A", "site": "B", "facts": {}}}
+    with pytest.raises(em.ArgumentError) as caught:
+        apps.advance("z2", draft, role="host_structure", actor="a", day="9999-12-31")
+    assert "dated 9999-12-31, after today" in str(caught.value)
+    with pytest.raises(em.ArgumentError) as caught:
+        apps.advance("z2", draft, role="host_structure", actor="  ", day="2010-01-01")
+    assert "actor is empty" in str(caught.value)
+    candidate = {"action": "propose", "candidate": {"applicant": "c", "site": "s", "facts": {}}}
+    with pytest.raises(em.ArgumentError):
+        apps.advance_candidacy("c1", candidate, role="host_structure", actor="a", day="9999-12-31")
+    with pytest.raises(em.ArgumentError) as caught:
+        apps.advance("a" * 100_000, draft, role="host_structure", actor="a", day="2010-01-01")
+    assert "at most 128" in str(caught.value)
+    assert apps.list("2010-01-02") == [] and apps.candidacies() == []
+    apps.advance("z2", draft, role="host_structure", actor="a", day="2010-01-01")
+    assert apps.verify_journal() == 1
+
+
 def test_a_candidacy_is_proposed_and_listed(tmp_path: pathlib.Path) -> None:
     apps = em.Network.open(tmp_path / "n.db").applications
     candidate = {

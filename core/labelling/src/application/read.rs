@@ -92,7 +92,11 @@ pub(super) fn read_toml(
             toml::de::DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
                 Ok(n) => leaf(RawValue::Integer(n)),
                 Err(_) => {
-                    errors.push(error_at(path, place, "the number is too large"));
+                    errors.push(error_at(
+                        path,
+                        place,
+                        "the number is too large: at most 9007199254740992 (2^53)",
+                    ));
                     leaf(RawValue::Null)
                 }
             },
