@@ -47,8 +47,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         except em.EmError as error:
             refused += 1
             print(f"{path.name}: cannot be judged", file=sys.stderr)
-            for problem in error.problems:
+            for problem in getattr(error, "problems", None) or [error]:
                 print(f"  {problem}", file=sys.stderr)
+        except OSError as error:
+            refused += 1
+            print(f"{path}: cannot be read: {error.strerror or error}", file=sys.stderr)
     return 1 if refused else 0
 
 

@@ -38,7 +38,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         help="the year's meetings, as JSON (the shape of examples/governance)",
     )
     args = parser.parse_args(argv)
-    meetings = json.loads(args.meetings.read_text(encoding="utf-8"))
+    try:
+        meetings = json.loads(args.meetings.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        print(f"{args.meetings}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}", file=sys.stderr)
+        return 1
+    except UnicodeDecodeError as error:
+        print(f"{args.meetings}: byte {error.start}: the file is not UTF-8 text", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"{args.meetings}: cannot be read: {error.strerror or error}", file=sys.stderr)
+        return 1
     governance = em.Governance()
     try:
         report = governance.compliance(meetings, args.year)

@@ -1,9 +1,12 @@
 """The yearly consolidation: every site's key figures and themes of the
 year, with their département and the region, into a spreadsheet.
 
-    python examples/python/yearly_consolidation.py --year 2009 --out bilan-2009.xlsx
+    python examples/python/yearly_consolidation.py --year 2009 --out bilan-2009.csv
 
-Small counts come masked from the library (shown as "< 5"): the workbook
+The output's extension chooses its form: ``.csv`` (the key figures, opened
+by any spreadsheet), ``.json`` (every sheet), or ``.xlsx`` (every sheet, a
+workbook), which needs the extra package openpyxl (``pip install openpyxl``).
+Small counts come masked from the library (shown as "< 5"): the output
 can be sent to the Commission as it is.
 """
 
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import pathlib
 import sys
 from collections import defaultdict
@@ -60,12 +64,44 @@ def consolidate(rows: Sequence[em.Row], threshold: int) -> Dict[str, Table]:
     }
 
 
+FORMATS = (".csv", ".json", ".xlsx")
+
+
+def has_openpyxl() -> bool:
+    """Whether the extra package openpyxl, needed for .xlsx only, is installed."""
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def output_problem(path: pathlib.Path) -> Optional[str]:
+    """Why ``path`` cannot be written, checked before any work is done."""
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        return f"--out {path}: the extension must be one of {', '.join(FORMATS)}"
+    if suffix == ".xlsx" and not has_openpyxl():
+        return (
+            f"--out {path}: writing .xlsx needs the package openpyxl, which is not installed "
+            "(pip install openpyxl); or write --out with .csv or .json"
+        )
+    return None
+
+
 def write_workbook(sheets: Dict[str, Table], path: pathlib.Path) -> None:
     """Writes one sheet per table; ``.csv`` writes the first table only."""
-    if path.suffix.lower() == ".csv":
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as f:
             csv.writer(f, delimiter=";").writerows(next(iter(sheets.values())))
         return
+    if suffix == ".json":
+        with path.open("w", encoding="utf-8") as f:
+            json.dump(sheets, f, ensure_ascii=False, indent=1)
+            f.write("\n")
+        return
+    # Imported here, and only for .xlsx: the other forms need no extra package.
     import openpyxl
 
     workbook = openpyxl.Workbook()
@@ -83,17 +119,30 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     add_database_argument(parser)
     parser.add_argument("--year", type=int, default=2009)
-    parser.add_argument("--out", type=pathlib.Path, default=pathlib.Path("consolidation.xlsx"))
+    parser.add_argument(
+        "--out",
+        type=pathlib.Path,
+        default=pathlib.Path("consolidation.csv"),
+        help="output file: .csv, .json, or .xlsx (needs openpyxl)",
+    )
     args = parser.parse_args(argv)
-    network = open_network(args.db)
+    problem = output_problem(args.out)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     try:
+        network = open_network(args.db)
         rows = network.statistics(args.year)
         threshold = network.ruleset.small_count_threshold(f"{args.year}-12-31")
-    except em.EmError as error:
-        print(f"cannot consolidate {args.year}: {error}", file=sys.stderr)
+    except (em.EmError, OSError) as error:
+        print(f"{args.db}: cannot consolidate {args.year}: {error}", file=sys.stderr)
         return 1
     sheets = consolidate(rows, threshold)
-    write_workbook(sheets, args.out)
+    try:
+        write_workbook(sheets, args.out)
+    except OSError as error:
+        print(f"--out {args.out}: cannot be written: {error.strerror or error}", file=sys.stderr)
+        return 1
     sites = sum(1 for line in sheets["Chiffres clés"][1:] if line[0] == "site")
     print(f"{args.out}: {sites} sites, {len(rows)} figures of {args.year}")
     return 0

@@ -4,6 +4,7 @@ them, against the demo data set built through the bindings."""
 from __future__ import annotations
 
 import csv
+import json
 import os
 import pathlib
 import subprocess
@@ -65,6 +66,53 @@ def test_the_yearly_consolidation_also_writes_csv(demo_db: pathlib.Path, tmp_pat
         rows = list(csv.reader(f, delimiter=";"))
     assert rows[0][:3] == ["Périmètre", "Identifiant", "Nom"]
     assert len(rows) == 1 + 1 + 4 + 11
+
+
+def test_the_yearly_consolidation_writes_every_sheet_as_json_by_its_extension(
+    demo_db: pathlib.Path, tmp_path: pathlib.Path
+) -> None:
+    out = tmp_path / "bilan.json"
+    done = run("yearly_consolidation.py", "--db", str(demo_db), "--out", str(out), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    sheets = json.loads(out.read_text(encoding="utf-8"))
+    assert list(sheets) == ["Chiffres clés", "Thèmes"]
+    assert sum(1 for line in sheets["Chiffres clés"] if line[0] == "site") == 11
+
+
+def test_the_yearly_consolidation_says_what_xlsx_needs_when_openpyxl_is_missing(
+    demo_db: pathlib.Path, tmp_path: pathlib.Path
+) -> None:
+    # openpyxl made unimportable, as on a machine that never installed it.
+    script = (
+        "import sys, runpy; sys.modules['openpyxl'] = None; "
+        f"sys.argv = ['yearly_consolidation.py', '--db', {str(demo_db)!r}, '--out', 'bilan.xlsx']; "
+        f"runpy.run_path({str(EXAMPLES / 'yearly_consolidation.py')!r}, run_name='__main__')"
+    )
+    env = dict(os.environ, PYTHONPATH=str(EXAMPLES))
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "--out bilan.xlsx: writing .xlsx needs the package openpyxl" in done.stderr
+    assert not (tmp_path / "bilan.xlsx").exists()
+
+
+def test_the_example_scripts_end_bad_input_with_a_message_not_a_traceback(tmp_path: pathlib.Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('[\n  {"site": ,}\n]\n', encoding="utf-8")
+    done = run("sites_missing_committee.py", "--meetings", str(bad), cwd=tmp_path)
+    assert done.returncode == 1
+    assert f"{bad}:2:12: not valid JSON" in done.stderr, done.stderr
+    for script, args in [
+        ("sites_missing_committee.py", ["--meetings", str(tmp_path / "absent.json")]),
+        ("labelling_check.py", [str(tmp_path / "absent.toml")]),
+        ("yearly_consolidation.py", ["--out", str(tmp_path / "bilan.pdf")]),
+    ]:
+        done = run(script, *args, cwd=tmp_path)
+        assert done.returncode == 1, (script, done.stderr)
+        assert "Traceback" not in done.stderr, (script, done.stderr)
+        assert done.stderr.strip(), script
 
 
 def test_the_sites_missing_a_committee_are_listed_from_the_sample_meetings(tmp_path: pathlib.Path) -> None:
