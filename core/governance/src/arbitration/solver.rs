@@ -52,7 +52,10 @@
 //!   it. The first search finds the best value and its least cost; a second
 //!   one, in the tie-break's order with "keep" tried first, meets the leaves
 //!   in the tie-break's order and stops at the first plan with that value
-//!   and cost.
+//!   and cost, on the problem narrowed to those plans (budget at the least
+//!   cost, a row for the value). Past [`ORDERED_NODES`] nodes, the items
+//!   are settled one by one instead, each by a search branching by
+//!   pseudo-costs for a plan that keeps it (see [`settle_in_order`]).
 //! - **Pruning.** A subtree is explored only if its bound could beat the
 //!   incumbent's value, or equal it at a strictly smaller cost (the cost of
 //!   reaching a value is bounded below by a fractional cover by value per
@@ -60,15 +63,12 @@
 //! - **Limit.** A search stops after [`MAX_NODES`] nodes and says so; the
 //!   answer is then not proven. Every one of the 1,000 tight instances of
 //!   the cross-check (`export_arbitration_instances 1000 2010 --tight`) is
-//!   proven, all but six in under 2 s. FIXME: the slowest, instance 373
-//!   (172 proposals, co-funding 38 %, 20 % of the envelope per
-//!   orientation), still takes 2.2 million nodes (about 40 s): 1.0 million
-//!   in the first search, where the root cuts close far less of the gap
-//!   than a MIP solver's (knapsack covers only; no flow cover or
-//!   mixed-integer rounding cuts on the aggregated orientation rows), and
-//!   1.2 million in the tie-break search, which branches in a fixed order;
-//!   fixing the tie-break order's items one by one with feasibility
-//!   searches that branch by pseudo-costs would cut the latter.
+//!   proven, every one but five in 2 s or less. FIXME: the slowest,
+//!   instance 373 (172 proposals, co-funding 38 %, 20 % of the envelope
+//!   per orientation), still takes 1.2 million nodes (about 24 s), nearly all
+//!   in the first search: the root cuts close far less of the gap than a
+//!   MIP solver's (knapsack covers only; no flow cover or mixed-integer
+//!   rounding cuts on the aggregated orientation rows).
 
 use std::cmp::Ordering;
 use std::rc::Rc;
@@ -289,43 +289,118 @@ pub fn solve(problem: &Problem) -> Outcome {
     let mut narrowed_lp = DualLp::new(&narrowed);
     narrowed_lp.solve();
     let narrowed_lp = Rc::new(narrowed_lp);
+    // The search in the tie-break's order meets the preferred plan first,
+    // but proves slowly when many plans come near the optimum: past a
+    // number of nodes, the items are settled one by one instead.
     let mut second = Search::new(
         &narrowed,
         Some(tie_order.clone()),
         &tie_order,
         Some((value, cost)),
     );
+    second.limit = ORDERED_NODES;
     second.dfs(0, 0, 0, 0, &narrowed_root, &narrowed_lp);
     let mut nodes = first.nodes + second.nodes;
-    if second.best.is_none() && !second.stopped {
+    let keep = if second.stopped {
+        let (keep, more) = settle_in_order(
+            &narrowed,
+            &tie_order,
+            &first_keep,
+            (value, cost),
+            &narrowed_root,
+            &narrowed_lp,
+        );
+        nodes += more;
+        match keep {
+            Some(keep) => keep,
+            None => return Outcome::Stopped(found(Some((first_keep, value, cost)), nodes)),
+        }
+    } else if let Some((keep, _, _)) = second.best {
+        keep
+    } else {
         // The first search's plan meets the narrowed rows, so this cannot
         // happen in exact terms; should the floating point relaxation of
         // the narrowed problem ever mislead the search, it is run again on
         // the problem as given rather than failing.
         tracing::warn!("arbitration second search retried without narrowing");
-        second = Search::new(
+        let mut again = Search::new(
             problem,
             Some(tie_order.clone()),
             &tie_order,
             Some((value, cost)),
         );
-        second.dfs(0, 0, 0, 0, &root, &root_lp);
-        nodes += second.nodes;
-    }
-    if second.stopped {
-        return Outcome::Stopped(found(Some((first_keep, value, cost)), nodes));
-    }
-    let (keep, found_value, found_cost) = second
-        .best
-        .clone()
-        .expect("the second search finds the plan the first one found, or an equal one");
-    debug_assert_eq!((found_value, found_cost), (value, cost));
+        again.dfs(0, 0, 0, 0, &root, &root_lp);
+        nodes += again.nodes;
+        if again.stopped {
+            return Outcome::Stopped(found(Some((first_keep, value, cost)), nodes));
+        }
+        again
+            .best
+            .expect("the second search finds the plan the first one found, or an equal one")
+            .0
+    };
     Outcome::Optimal(Solution {
         keep,
         value,
         cost,
         nodes,
     })
+}
+
+/// Nodes the search in the tie-break's order may take before the items are
+/// settled one by one (see [`settle_in_order`]).
+const ORDERED_NODES: u64 = 20_000;
+
+/// The preferred plan among those worth `goal.0` at cost `goal.1`, settled
+/// item by item in the tie-break's order, starting from `plan`, one such
+/// plan: an item the current plan keeps is kept; otherwise a search
+/// branching by pseudo-costs looks for a plan with the items settled so
+/// far that keeps it, which becomes the current plan if found, and the item
+/// is dropped if none exists. Each answer is exact, so the plan at the end
+/// is the one the tie-break prefers. With the nodes taken; no plan when a
+/// search stopped at its limit.
+fn settle_in_order(
+    p: &Problem,
+    order: &[usize],
+    plan: &[bool],
+    goal: (u64, u64),
+    root: &Rc<Multipliers>,
+    root_lp: &Rc<DualLp>,
+) -> (Option<Vec<bool>>, u64) {
+    let mut plan = plan.to_vec();
+    let mut settled: Vec<(usize, bool)> = Vec::with_capacity(order.len());
+    let mut nodes = 0;
+    for &i in order {
+        if plan[i] {
+            settled.push((i, true));
+            continue;
+        }
+        let mut search = Search::new(p, None, order, Some(goal));
+        let (mut used, mut value, mut covered) = (0u128, 0u128, 0u32);
+        for &(j, keep) in settled.iter().chain([(i, true)].iter()) {
+            search.decide(j, keep);
+            if keep {
+                used += u128::from(p.costs[j]);
+                value += u128::from(p.values[j]);
+                covered |= search.cover_bits[j];
+            }
+        }
+        if used <= u128::from(p.budget) && search.node_feasible(used, covered) {
+            search.dfs(settled.len() + 1, used, value, covered, root, root_lp);
+            nodes += search.nodes;
+            if search.stopped {
+                return (None, nodes);
+            }
+        }
+        match search.best {
+            Some((keep, _, _)) => {
+                plan = keep;
+                settled.push((i, true));
+            }
+            None => settled.push((i, false)),
+        }
+    }
+    (Some(plan), nodes)
 }
 
 /// A plan meeting every constraint, found from the root relaxation's
@@ -453,7 +528,9 @@ struct Search<'a> {
     /// In the second search: the value and cost to reach, and stop at.
     target: Option<(u64, u64)>,
     done: bool,
-    /// Whether the search stopped at [`MAX_NODES`].
+    /// The nodes it may explore ([`MAX_NODES`] unless said).
+    limit: u64,
+    /// Whether the search stopped at its limit of nodes.
     stopped: bool,
     /// The decisions so far.
     fixed: Vec<Option<bool>>,
@@ -498,6 +575,7 @@ impl<'a> Search<'a> {
             all_covers: ((1u64 << k) - 1) as u32,
             target,
             done: false,
+            limit: MAX_NODES,
             stopped: false,
             fixed: vec![None; n],
             lhs: vec![0; p.rows.len()],
@@ -587,7 +665,7 @@ impl<'a> Search<'a> {
         }
         let pending = self.pending.take();
         self.nodes += 1;
-        if self.nodes >= MAX_NODES {
+        if self.nodes >= self.limit {
             self.stopped = true;
             self.done = true;
             return;
@@ -1041,6 +1119,68 @@ mod tests {
             }
         }
         best
+    }
+
+    /// Settling item by item, from the plan of optimal value and cost the
+    /// tie-break likes least, ends at the plan it prefers.
+    #[test]
+    fn settling_in_order_from_the_least_preferred_optimum_finds_the_preferred_one() {
+        let mut seed = 0x5851_f42d_4c95_7f2du64;
+        let mut next = |bound: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % bound
+        };
+        let mut ties = 0;
+        for _ in 0..300 {
+            let n = 1 + next(10) as usize;
+            // Few distinct values and costs, so that optima often tie.
+            let p = Problem {
+                values: (0..n).map(|_| next(4)).collect(),
+                costs: (0..n).map(|_| 1 + next(3)).collect(),
+                budget: next(12),
+                rows: (0..next(2))
+                    .map(|_| Row {
+                        coefs: (0..n).map(|_| next(5) as i64 - 2).collect(),
+                        rhs: next(4) as i64,
+                    })
+                    .collect(),
+                covers: (0..next(2))
+                    .map(|_| (0..n).map(|_| next(3) == 0).collect())
+                    .collect(),
+            };
+            let Some((preferred, value, cost)) = brute(&p) else {
+                continue;
+            };
+            let order = tie_break_order(&p.values, &p.costs);
+            let least = (0u32..(1 << n))
+                .map(|mask| (0..n).map(|i| mask & (1 << i) != 0).collect::<Vec<bool>>())
+                .filter(|keep| {
+                    is_feasible(&p, keep)
+                        && (0..n)
+                            .filter(|&i| keep[i])
+                            .map(|i| p.values[i])
+                            .sum::<u64>()
+                            == value
+                        && (0..n).filter(|&i| keep[i]).map(|i| p.costs[i]).sum::<u64>() == cost
+                })
+                .fold(None::<Vec<bool>>, |worst, keep| match worst {
+                    Some(w) if better((&keep, value, cost), (&w, value, cost), &order) => Some(w),
+                    _ => Some(keep),
+                })
+                .expect("the optimum is one of them");
+            if least != preferred {
+                ties += 1;
+            }
+            let root = Rc::new(Multipliers::at_node(&p, &vec![None; n], 0, 0));
+            let mut lp = DualLp::new(&p);
+            lp.solve();
+            let (settled, _) =
+                settle_in_order(&p, &order, &least, (value, cost), &root, &Rc::new(lp));
+            assert_eq!(settled, Some(preferred), "{p:?}");
+        }
+        assert!(ties > 10, "{ties} instances with tied optima");
     }
 
     #[test]
