@@ -9,9 +9,12 @@ import tempfile
 from typing import List, Optional
 
 from . import _native as _n
-from ._errors import raise_from_native
+from ._errors import raise_from_native, native_errors
 from ._network import Network
 from ._rules import PathLike
+
+# The native exceptions every call turns into an EmError subclass.
+NATIVE_ERRORS = native_errors()
 
 DemoFile = _n.DemoFile
 
@@ -21,7 +24,7 @@ def write_demo_files(directory: PathLike) -> List[DemoFile]:
     eleven sites) under ``directory``; returns its files, visits first."""
     try:
         return _n.write_demo_files(os.fspath(directory), None, None)
-    except _n.EmError as e:
+    except NATIVE_ERRORS as e:
         raise_from_native(e)
 
 

@@ -9,7 +9,7 @@ without digging.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, NoReturn, Optional, Type
+from typing import Any, Dict, List, NoReturn, Optional, Tuple, Type
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,17 @@ class PluginError(EmError):
         self.phase: Optional[str] = phase
 
 
+class InternalError(EmError):
+    """A fault inside the library itself (a bug, never the caller's input).
+
+    The native layer reports a Rust panic as its own ``InternalError``,
+    which is not an :class:`EmError`; it is raised again as this class so
+    that ``except EmError`` catches everything the package raises. Please
+    report it with the call that raised it."""
+
+
 _BY_VARIANT: Dict[str, Type[EmError]] = {
+    "InternalError": InternalError,
     "Ruleset": RulesetError,
     "Records": RecordError,
     "Import": ImportFileError,
@@ -167,6 +177,15 @@ _BY_VARIANT: Dict[str, Type[EmError]] = {
     "Territory": TerritoryError,
     "Plugin": PluginError,
 }
+
+
+def native_errors() -> Tuple[Type[BaseException], ...]:
+    """The exception classes of the native layer that the wrappers turn
+    into :class:`EmError` subclasses: its error enum and its internal
+    error (a panic caught at the boundary)."""
+    from . import _native as _n
+
+    return (_n.EmError, _n.InternalError)
 
 
 def problem_from_native(p: Any) -> Problem:

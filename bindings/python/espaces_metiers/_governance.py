@@ -7,8 +7,11 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
 from . import _native as _n
 from ._convert import DateLike, iso, records_json
-from ._errors import raise_from_native
+from ._errors import raise_from_native, native_errors
 from ._rules import Registry, Ruleset
+
+# The native exceptions every call turns into an EmError subclass.
+NATIVE_ERRORS = native_errors()
 
 Json = Dict[str, Any]
 
@@ -33,7 +36,7 @@ class Governance:
             self._native = _n.Governance(
                 ruleset._native if ruleset else None, registry._native if registry else None
             )
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
 
     def record_meeting(self, meeting: Mapping[str, Any]) -> Json:
@@ -42,7 +45,7 @@ class Governance:
         :class:`GovernanceError` listing every breach (``field``, ``reason``)."""
         try:
             data: Json = json.loads(self._native.record_meeting(_dumps(meeting)))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return data
 
@@ -51,7 +54,7 @@ class Governance:
         each body and site, ``status`` saying whether it was held in time."""
         try:
             data: Json = json.loads(self._native.compliance(_dumps(list(meetings)), year))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return data
 
@@ -64,7 +67,7 @@ class Governance:
         """The calendar of ``year`` (of one site and the region's items)."""
         try:
             data: Json = json.loads(self._native.calendar(year, site, _dumps(list(meetings))))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return data
 
@@ -77,7 +80,7 @@ class Governance:
         """The same calendar as an iCalendar text."""
         try:
             return self._native.calendar_ics(year, site, _dumps(list(meetings)))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
 
     def arbitrate(
@@ -89,7 +92,7 @@ class Governance:
             data: Json = json.loads(
                 self._native.arbitrate(_dumps(roadmap), site, _dumps(list(proposals)))
             )
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return data
 
@@ -101,7 +104,7 @@ class Governance:
             rows: List[Json] = json.loads(
                 self._native.arbitrate_network(_dumps(roadmap), _dumps(list(proposals)))
             )
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return rows
 
@@ -124,7 +127,7 @@ class Governance:
                     decided_by,
                 )
             )
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return data
 
@@ -132,7 +135,7 @@ class Governance:
         """Transmits an arbitrated plan to the Region: ``{plan, journal_record}``."""
         try:
             data: Json = json.loads(self._native.transmit(_dumps(plan), iso(day)))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return data
 
@@ -152,7 +155,7 @@ class Governance:
             return self._native.page_html(
                 year, _dumps(list(meetings)), _dumps(roadmap), _dumps(list(proposals))
             )
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
 
     def page_document(
@@ -170,7 +173,7 @@ class Governance:
                     year, _dumps(list(meetings)), _dumps(roadmap), _dumps(list(proposals))
                 )
             )
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return data
 
@@ -178,7 +181,7 @@ class Governance:
         """Every site's plan of ``year`` against its envelope and the budget."""
         try:
             data: Json = json.loads(self._native.region_view(year, _dumps(list(plans))))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return data
 
@@ -207,7 +210,7 @@ class NetworkGovernance:
         recorded meetings with their ``warnings`` and ``explanation``."""
         try:
             rows: List[Json] = json.loads(self._native.record_meetings(_dumps(list(meetings))))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return rows
 
@@ -215,7 +218,7 @@ class NetworkGovernance:
         """The stored meetings held in ``year``, by date."""
         try:
             rows: List[Json] = json.loads(self._native.meetings(year))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return rows
 
@@ -224,7 +227,7 @@ class NetworkGovernance:
         per required meeting of each body and site, with its ``status``."""
         try:
             data: Json = json.loads(self._native.meeting_compliance(year))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return data
 
@@ -246,7 +249,7 @@ class NetworkGovernance:
                     _dumps(roadmap), _dumps(list(proposals)), _dumps(list(decisions))
                 )
             )
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return rows
 
@@ -256,7 +259,7 @@ class NetworkGovernance:
         :class:`NotFoundError`."""
         try:
             data: Json = json.loads(self._native.transmit_plan(site, year, iso(day)))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return data
 
@@ -266,6 +269,6 @@ class NetworkGovernance:
         ``actor``, ``at``, ``action``, ``reason``, ``payload``, ``hash``)."""
         try:
             rows: List[Json] = json.loads(self._native.plans(year))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return rows

@@ -9,8 +9,11 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from . import _native as _n
 from ._convert import DateLike, iso
-from ._errors import ArgumentError, raise_from_native
+from ._errors import ArgumentError, raise_from_native, native_errors
 from ._rules import PathLike, Registry, Ruleset
+
+# The native exceptions every call turns into an EmError subclass.
+NATIVE_ERRORS = native_errors()
 
 Json = Dict[str, Any]
 
@@ -45,7 +48,7 @@ class Labelling:
             self._native = _n.Labelling(
                 ruleset._native if ruleset else None, registry._native if registry else None
             )
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
 
     def _check(self, kind: str, text: str, format: str, name: Optional[str]) -> Json:
@@ -53,7 +56,7 @@ class Labelling:
         # native check returns the evaluation with its counts and its text.
         try:
             data: Json = json.loads(getattr(self._native, kind)(text, format, name))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return data
 
@@ -117,7 +120,7 @@ class Applications:
                     application_id, role, actor, iso(day), reason, json.dumps(command)
                 )
             )
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return data
 
@@ -125,7 +128,7 @@ class Applications:
         """An application (``subject``) and its ``history``."""
         try:
             data: Json = json.loads(self._native.application(application_id))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return data
 
@@ -133,7 +136,7 @@ class Applications:
         """Every application with where it stands on ``day``."""
         try:
             rows: List[Json] = json.loads(self._native.applications(iso(day)))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return rows
 
@@ -155,7 +158,7 @@ class Applications:
                     candidacy_id, role, actor, iso(day), reason, json.dumps(command)
                 )
             )
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return data
 
@@ -163,7 +166,7 @@ class Applications:
         """A candidacy (``subject``) and its ``history``."""
         try:
             data: Json = json.loads(self._native.candidacy(candidacy_id))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return data
 
@@ -171,7 +174,7 @@ class Applications:
         """Every candidacy."""
         try:
             rows: List[Json] = json.loads(self._native.candidacies())
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return rows
 
@@ -179,5 +182,5 @@ class Applications:
         """Checks the journal's hash chain; returns its number of entries."""
         try:
             return self._native.verify_journal()
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)

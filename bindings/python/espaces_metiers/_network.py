@@ -9,8 +9,11 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence
 
 from . import _native as _n
 from ._convert import DateLike, RecordsLike, iso, records_json
-from ._errors import ArgumentError, Problem, raise_from_native
+from ._errors import ArgumentError, Problem, raise_from_native, native_errors
 from ._rules import PathLike, Registry, Ruleset
+
+# The native exceptions every call turns into an EmError subclass.
+NATIVE_ERRORS = native_errors()
 
 if TYPE_CHECKING:
     from ._governance import NetworkGovernance
@@ -62,7 +65,7 @@ class ActivityReport:
         """The report in its typed JSON form."""
         try:
             return self._native.to_json()
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
 
     def to_dict(self) -> Dict[str, Any]:
@@ -74,7 +77,7 @@ class ActivityReport:
         """The report as a document: sections of text, tables and charts."""
         try:
             data: Dict[str, Any] = json.loads(self._native.document_json())
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return data
 
@@ -83,7 +86,7 @@ class ActivityReport:
         ``masked`` True for a small count): ``pandas.DataFrame(report.rows())``."""
         try:
             rows: List[Row] = json.loads(self._native.rows_json())
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return rows
 
@@ -93,7 +96,7 @@ class ActivityReport:
         per table, for French spreadsheets)."""
         try:
             return self._native.render(format)
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
 
     def write(
@@ -119,7 +122,7 @@ class ActivityReport:
         written: List[pathlib.Path] = []
         try:
             written.extend(pathlib.Path(p) for p in self._native.write(os.fspath(folder), shared))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         folder.mkdir(parents=True, exist_ok=True)
         if "document" in formats:
@@ -234,7 +237,7 @@ class Network:
                     registry._native if registry else None,
                 )
             )
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
 
     @classmethod
@@ -249,7 +252,7 @@ class Network:
                     registry._native if registry else None,
                 )
             )
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
 
     @property
@@ -271,14 +274,14 @@ class Network:
         """How many records of each kind the network holds."""
         try:
             return self._native.counts()
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
 
     def imports(self) -> List[ImportInfo]:
         """Every file and batch imported, oldest first."""
         try:
             return self._native.imports()
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
 
     def add_records(
@@ -293,7 +296,7 @@ class Network:
         number) and stores nothing. The same batch twice is stored once."""
         try:
             return self._native.add_records(kind, records_json(records), source)
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
 
     def import_file(
@@ -323,7 +326,7 @@ class Network:
                 os.fspath(mapping) if mapping is not None else None,
                 plugins._native if plugins is not None else None,
             )
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
 
     def records(
@@ -336,7 +339,7 @@ class Network:
             rows: List[Dict[str, Any]] = json.loads(
                 self._native.records_json(kind, iso(start), iso(end))
             )
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return rows
 
@@ -346,7 +349,7 @@ class Network:
         counts masked: ``pandas.DataFrame(net.statistics(2009))``."""
         try:
             rows: List[Row] = json.loads(self._native.statistics_json(year))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return rows
 
@@ -355,7 +358,7 @@ class Network:
         unless ``compare`` is False."""
         try:
             return ActivityReport(self._native.activity_report(year, compare))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
 
     @property

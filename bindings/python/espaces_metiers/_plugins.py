@@ -24,9 +24,12 @@ from typing import Any, Dict, List, Literal, Optional, Union
 
 from . import _native as _n
 from ._convert import RecordsLike, records_json
-from ._errors import PluginError, problem_from_native, raise_from_native
+from ._errors import PluginError, problem_from_native, raise_from_native, native_errors
 from ._network import ActivityReport
 from ._rules import Registry, Ruleset
+
+# The native exceptions every call turns into an EmError subclass.
+NATIVE_ERRORS = native_errors()
 
 PathLike = Union[str, "os.PathLike[str]"]
 PluginKind = Literal["report", "rules"]
@@ -147,7 +150,7 @@ class PluginHost:
         every plugin is compiled at each load."""
         try:
             self._native = _n.PluginHost(None if cache_dir is None else os.fspath(cache_dir))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
 
     def load_manifest(self, path: PathLike, registry: Optional[Registry] = None) -> LoadOutcome:
@@ -167,7 +170,7 @@ class PluginHost:
             native = self._native.load_manifest(
                 manifest, registry._native if registry else None
             )
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         outcome = LoadOutcome(
             loaded=list(native.loaded), failed=[_failure(f) for f in native.failed]
@@ -186,7 +189,7 @@ class PluginHost:
                     os.fspath(path), registry._native if registry else None
                 )
             ]
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
 
     def plugins(self) -> List[PluginInfo]:
@@ -197,14 +200,14 @@ class PluginHost:
         """The loaded plugins of ``kind`` the manifest enables for ``site``."""
         try:
             return list(self._native.enabled_for(site, kind))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
 
     def run_report_json(self, plugin: str, report: ActivityReport, site: str) -> str:
         """:meth:`run_report`, the document as JSON text."""
         try:
             return self._native.run_report(plugin, report._native, site)
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
 
     def run_report(self, plugin: str, report: ActivityReport, site: str) -> Dict[str, Any]:
@@ -232,7 +235,7 @@ class PluginHost:
                 ruleset._native if ruleset else None,
                 registry._native if registry else None,
             )
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return [
             Finding(

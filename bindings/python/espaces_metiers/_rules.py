@@ -7,7 +7,10 @@ from typing import Dict, List, Mapping, Optional, Union
 
 from . import _native as _n
 from ._convert import DateLike, RecordsLike, iso, iso_opt, records_json
-from ._errors import Problem, problem_from_native, raise_from_native
+from ._errors import Problem, problem_from_native, raise_from_native, native_errors
+
+# The native exceptions every call turns into an EmError subclass.
+NATIVE_ERRORS = native_errors()
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -41,7 +44,7 @@ class Ruleset:
         """
         try:
             return cls(_n.Ruleset.load(os.fspath(directory)))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
 
     @classmethod
@@ -50,7 +53,7 @@ class Ruleset:
         in every area as :meth:`load` checks a folder."""
         try:
             return cls(_n.Ruleset.from_files(dict(files)))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
 
     @property
@@ -62,7 +65,7 @@ class Ruleset:
         """The text of one file of the ruleset."""
         try:
             return self._native.file(name)
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
 
     def nomenclatures(self) -> List[str]:
@@ -73,21 +76,21 @@ class Ruleset:
         """The codes of a nomenclature: all, or those in force on ``day``."""
         try:
             return self._native.codes(nomenclature, iso_opt(day))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
 
     def small_count_threshold(self, day: DateLike) -> int:
         """Counts strictly below this are masked in anything published."""
         try:
             return self._native.small_count_threshold(iso(day))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
 
     def visit_required_fields(self, day: DateLike) -> List[str]:
         """The fields a visit must fill in on ``day``."""
         try:
             return self._native.visit_required_fields(iso(day))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
 
     def __repr__(self) -> str:
@@ -99,7 +102,7 @@ def validate_ruleset(directory: PathLike) -> List[Problem]:
     """Every problem of the ruleset in ``directory``; empty when it is valid."""
     try:
         return [problem_from_native(p) for p in _n.validate_ruleset(os.fspath(directory))]
-    except _n.EmError as e:
+    except NATIVE_ERRORS as e:
         raise_from_native(e)
 
 
@@ -121,7 +124,7 @@ class Registry:
         """Loads a registry from its ``registry.toml`` and ``communes.csv``."""
         try:
             return cls(_n.Registry.load(os.fspath(registry_toml), os.fspath(communes_csv)))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
 
     @property
@@ -137,14 +140,14 @@ class Registry:
         """The site ``site_id``; :class:`NotFoundError` if there is none."""
         try:
             return self._native.site(site_id)
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
 
     def commune(self, code: str) -> CommuneInfo:
         """The commune with INSEE code ``code``."""
         try:
             return self._native.commune(code)
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
 
     def commune_count(self) -> int:
@@ -168,7 +171,7 @@ def check_records(
     registry = registry or Registry.shipped()
     try:
         problems = _n.check_records(ruleset._native, registry._native, kind, records_json(records))
-    except _n.EmError as e:
+    except NATIVE_ERRORS as e:
         raise_from_native(e)
     return [problem_from_native(p) for p in problems]
 
@@ -177,7 +180,7 @@ def record_schema(kind: str) -> str:
     """The JSON schema of a record kind, as JSON text."""
     try:
         return _n.record_schema(kind)
-    except _n.EmError as e:
+    except NATIVE_ERRORS as e:
         raise_from_native(e)
 
 

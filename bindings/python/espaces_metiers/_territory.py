@@ -7,8 +7,11 @@ from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence
 
 from . import _native as _n
 from ._convert import DateLike, iso
-from ._errors import raise_from_native
+from ._errors import raise_from_native, native_errors
 from ._rules import Registry, Ruleset
+
+# The native exceptions every call turns into an EmError subclass.
+NATIVE_ERRORS = native_errors()
 
 if TYPE_CHECKING:
     from ._network import Network
@@ -27,13 +30,13 @@ class Territory:
             self._native = _n.Territory(
                 ruleset._native if ruleset else None, registry._native if registry else None
             )
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
 
     def _call(self, name: str, *args: Any) -> Json:
         try:
             data: Json = json.loads(getattr(self._native, name)(*args))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return data
 
@@ -68,7 +71,7 @@ class Territory:
         :class:`TerritoryError` naming every such row."""
         try:
             rows: List[Json] = json.loads(self._native.catchments(json.dumps(list(counts or []))))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return rows
 
@@ -78,7 +81,7 @@ class Territory:
         ``network``'s visits (counted in the store; no visitor leaves it)."""
         try:
             counts = json.loads(network._native.visitor_residences(year))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
         return self.catchments(counts)
 
@@ -86,12 +89,12 @@ class Territory:
         """Great-circle distance in km between two communes' centres."""
         try:
             return self._native.distance_km(commune_from, commune_to)
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)
 
     def map_svg(self, day: DateLike) -> str:
         """An SVG map of the coverage on ``day``."""
         try:
             return self._native.map_svg(iso(day))
-        except _n.EmError as e:
+        except NATIVE_ERRORS as e:
             raise_from_native(e)

@@ -196,3 +196,76 @@ def test_transmitting_a_plan_never_decided_is_not_found(tmp_path: pathlib.Path) 
     with pytest.raises(em.NotFoundError):
         governance.transmit_plan("sedan", 2010, "2009-12-15")
     assert governance.plans(2010) == []
+
+
+def _timed(meeting_id: str, day: str, start: str, minutes: int) -> Dict[str, Any]:
+    """A technical committee of Sedan, timed, with its quorum."""
+    return {
+        "id": meeting_id,
+        "body": "technical_committee",
+        "site": "sedan",
+        "date": day,
+        "start": start,
+        "duration_minutes": minutes,
+        "attendees": {},
+    }
+
+
+def test_a_meeting_of_absurd_length_is_a_governance_error_not_a_crash() -> None:
+    meetings = [_timed("huge", "2009-06-02", "10:00:00", 4294967295)]
+    with pytest.raises(em.GovernanceError) as caught:
+        em.Governance().calendar_ics(2009, meetings=meetings)
+    assert isinstance(caught.value, em.EmError)
+    assert "[0].duration_minutes" in str(caught.value)
+    with pytest.raises(em.GovernanceError) as refused:
+        em.Governance().record_meeting(meetings[0])
+    assert any(p.field == "duration_minutes" for p in refused.value.problems)
+
+
+def test_two_meetings_with_one_id_cannot_share_a_calendar() -> None:
+    one = _timed("m1", "2009-06-02", "10:00:00", 60)
+    with pytest.raises(em.GovernanceError) as caught:
+        em.Governance().calendar_ics(2009, meetings=[one, dict(one)])
+    assert "[1].id" in str(caught.value)
+
+
+def test_every_exception_the_package_raises_is_an_em_error() -> None:
+    from espaces_metiers import _native
+    from espaces_metiers._errors import raise_from_native
+
+    exported = [getattr(em, name) for name in em.__all__]
+    errors = [c for c in exported if isinstance(c, type) and issubclass(c, BaseException)]
+    assert em.InternalError in errors
+    assert all(issubclass(c, em.EmError) for c in errors), errors
+    # A panic caught at the native boundary comes as the native layer's own
+    # InternalError, which the wrappers raise again as em.InternalError.
+    with pytest.raises(em.InternalError) as caught:
+        raise_from_native(_native.InternalError("a bug"))
+    assert isinstance(caught.value, em.EmError)
+    assert "a bug" in str(caught.value)
+
+
+def test_a_meeting_across_the_clock_change_lasts_its_real_minutes() -> None:
+    import icalendar  # installed with the test suite (scripts/python-tests.sh)
+    from datetime import datetime, timedelta, timezone
+
+    governance = em.Governance()
+    ics = governance.calendar_ics(
+        2009, site="sedan", meetings=[_timed("tc-night", "2009-10-25", "01:30:00", 180)]
+    )
+    calendar = icalendar.Calendar.from_ical(ics)
+    event = next(e for e in calendar.walk("VEVENT") if "tc-night" in str(e["UID"]))
+    start, end = event["DTSTART"].dt, event["DTEND"].dt
+    # Local times as written: 01:30 (summer time) to 03:30 (winter time)...
+    assert (start.hour, start.minute) == (1, 30)
+    assert (end.hour, end.minute) == (3, 30)
+    # ...and three real hours apart.
+    assert end.astimezone(timezone.utc) - start.astimezone(timezone.utc) == timedelta(hours=3)
+    assert start.astimezone(timezone.utc) == datetime(2009, 10, 24, 23, 30, tzinfo=timezone.utc)
+    # 02:30 on 29 March 2009 does not exist in Europe/Paris: refused.
+    with pytest.raises(em.GovernanceError) as caught:
+        governance.calendar_ics(
+            2009, meetings=[_timed("tc-gap", "2009-03-29", "02:30:00", 60)]
+        )
+    assert "[0].start" in str(caught.value)
+    assert "does not exist" in str(caught.value)
