@@ -176,9 +176,15 @@ pub fn write_activity_report(
         let dir = out.join("csv");
         fs::create_dir_all(&dir).map_err(io(&dir))?;
     }
-    for (name, text) in &drawn {
+    // The page a reader opens goes last: a run cut short leaves the earlier
+    // page (or none) beside whole files, never a new page whose tables are
+    // missing. Each file is itself replaced whole (`put`).
+    let (page, parts): (Vec<_>, Vec<_>) = drawn.iter().partition(|(name, _)| name == "index.html");
+    for (name, text) in parts.into_iter().chain(page) {
         put(out.join(name), text, &mut written)?;
     }
+    // The caller gets the files in the order of the formats asked for.
+    written.sort_by_key(|path| drawn.iter().position(|(name, _)| out.join(name) == *path));
     put_manifest(out, &new)?;
     for name in old.iter().filter(|n| !new.contains(n)) {
         let path = out.join(name);
