@@ -92,7 +92,7 @@ def bench_import(work: pathlib.Path, n: int, runs: int) -> Dict[str, float]:
         rust.append(json.loads(out.stdout)["seconds"])
         db = work / f"python-{run}.db"
         db.unlink(missing_ok=True)
-        network = em.Network.open(db)
+        network = em.Network.open(db, create=True)
         start = time.perf_counter()
         result = network.import_file(path)
         python.append(time.perf_counter() - start)
@@ -209,11 +209,11 @@ def consolidate_pandas(db: pathlib.Path, year: int) -> Dict[Tuple[str, str], Any
 def bench_consolidation(work: pathlib.Path, n: int, runs: int) -> Dict[str, float]:
     db = work / f"consolidation-{n}.db"
     if not db.exists():
-        network = em.Network.open(db)
+        network = em.Network.open(db, create=True)
         for chunk in range(0, n, 100_000):
             network.add_records(visits(min(100_000, n - chunk), 2009, 10_000_000 + chunk))
         del network
-    network = em.Network.open(db)
+    network = em.Network.open(db, create=True)
     bindings, ours = best_of(runs, lambda: consolidate_bindings(network, 2009))
     pandas, theirs = best_of(runs, lambda: consolidate_pandas(db, 2009))
     # Both must say the same where neither is masked.

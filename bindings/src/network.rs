@@ -169,15 +169,31 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
 
 #[uniffi::export]
 impl Network {
-    /// Opens (creating it if needed) the network database at `path`, judged
-    /// by `ruleset` and `registry` (the shipped ones when not given).
+    /// Opens the network database at `path`, judged by `ruleset` and
+    /// `registry` (the shipped ones when not given). A missing file is
+    /// made only when `create` is true, so that a mistyped path is an error
+    /// rather than a new, empty network.
     #[uniffi::constructor]
     pub fn open(
         path: String,
         ruleset: Option<Arc<Ruleset>>,
         registry: Option<Arc<Registry>>,
+        create: bool,
     ) -> Result<Arc<Network>, EmError> {
-        let _span = tracing::info_span!("binding.network_open").entered();
+        let _span = tracing::info_span!("binding.network_open", create).entered();
+        // SQLite's own names (`:memory:`, `file:` URIs) are not files to look for.
+        let named_file = path != ":memory:" && !path.starts_with("file:");
+        if !create && named_file && !std::path::Path::new(&path).exists() {
+            let reason = "no network database here; pass create=True to make a new one \
+                          (or run `em init`)";
+            return Err(EmError::Store {
+                message: format!("{path}: {reason}"),
+                problems: vec![Problem {
+                    file: Some(path.clone()),
+                    ..Problem::reason(reason.to_owned())
+                }],
+            });
+        }
         let store = Store::open(&path)?;
         Ok(Network::new(path, store, ruleset, registry))
     }

@@ -32,7 +32,7 @@ def demo_network(database: PathLike, files_dir: Optional[PathLike] = None) -> Ne
     """A network at ``database`` holding the demo data set, imported from its
     files as a coordinator would import the sites' files. Importing twice is
     harmless: a file already imported adds nothing."""
-    network = Network.open(database)
+    network = Network.open(database, create=True)
     with tempfile.TemporaryDirectory() as scratch:
         folder = pathlib.Path(os.fspath(files_dir)) if files_dir is not None else pathlib.Path(scratch)
         for file in write_demo_files(folder):

@@ -227,14 +227,19 @@ class Network:
         path: PathLike,
         ruleset: Optional[Ruleset] = None,
         registry: Optional[Registry] = None,
+        *,
+        create: bool = False,
     ) -> "Network":
-        """Opens (creating it if needed) the database at ``path``."""
+        """Opens the database at ``path``; a missing file is a ``StoreError``
+        unless ``create`` is true, so that a mistyped path never gives a new,
+        empty network."""
         try:
             return cls(
                 _n.Network.open(
                     os.fspath(path),
                     ruleset._native if ruleset else None,
                     registry._native if registry else None,
+                    create,
                 )
             )
         except NATIVE_ERRORS as e:
@@ -380,9 +385,13 @@ class Network:
 
 
 def open_network(
-    path: PathLike, ruleset: Optional[Ruleset] = None, registry: Optional[Registry] = None
+    path: PathLike,
+    ruleset: Optional[Ruleset] = None,
+    registry: Optional[Registry] = None,
+    *,
+    create: bool = False,
 ) -> Network:
-    """Opens (creating it if needed) the network database at ``path``."""
-    return Network.open(path, ruleset, registry)
+    """Opens the network database at ``path`` (made only with ``create=True``)."""
+    return Network.open(path, ruleset, registry, create=create)
 
 

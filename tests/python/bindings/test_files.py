@@ -17,7 +17,7 @@ from conftest import make_visits
 
 @pytest.fixture
 def network(tmp_path: pathlib.Path) -> em.Network:
-    return em.Network.open(tmp_path / "network.db")
+    return em.Network.open(tmp_path / "network.db", create=True)
 
 
 def write_jsonl(path: pathlib.Path, rows: list[dict[str, object]]) -> pathlib.Path:

@@ -110,11 +110,11 @@ def test_recorded_meetings_come_back_after_the_database_is_reopened(
 ) -> None:
     path = tmp_path / "network.db"
     meetings = samples["meetings-2009"]
-    recorded = em.Network.open(path).governance.record_meetings(meetings)
+    recorded = em.Network.open(path, create=True).governance.record_meetings(meetings)
     assert _ids([r["meeting"] for r in recorded]) == _ids(meetings)
     assert all(r["explanation"] for r in recorded)
 
-    reopened = em.Network.open(path).governance
+    reopened = em.Network.open(path, create=True).governance
     stored = reopened.meetings(2009)
     assert sorted(_ids(stored)) == sorted(_ids(meetings))
     assert [m["date"] for m in stored] == sorted(m["date"] for m in meetings)
@@ -145,14 +145,14 @@ def test_a_meetings_file_with_a_refused_meeting_stores_nothing(
     good, second = samples["meetings-2009"][0], samples["meetings-2009"][1]
     bad = dict(second, attendees={})
     with pytest.raises(em.GovernanceError) as caught:
-        em.Network.open(path).governance.record_meetings([good, bad])
+        em.Network.open(path, create=True).governance.record_meetings([good, bad])
     problems = caught.value.problems
     assert problems, "every breach is listed"
     assert {p.line for p in problems} == {2}
     assert "attendees" in {p.field for p in problems}
     assert all(p.path and p.reason for p in problems)
     assert "none recorded" in str(caught.value)
-    assert em.Network.open(path).governance.meetings(2009) == []
+    assert em.Network.open(path, create=True).governance.meetings(2009) == []
 
 
 def test_plans_are_decided_transmitted_and_never_decided_again(
@@ -160,12 +160,12 @@ def test_plans_are_decided_transmitted_and_never_decided_again(
 ) -> None:
     path = tmp_path / "network.db"
     roadmap, proposals = samples["roadmap-2010"], samples["proposals-2010"]
-    decided = em.Network.open(path).governance.decide_plans(roadmap, proposals)
+    decided = em.Network.open(path, create=True).governance.decide_plans(roadmap, proposals)
     sites = sorted({p["site"] for p in proposals})
     assert sorted(d["plan"]["site"] for d in decided) == sites
     assert {d["journal_record"]["action"] for d in decided} == {"arbitrate"}
 
-    governance = em.Network.open(path).governance
+    governance = em.Network.open(path, create=True).governance
     step = governance.transmit_plan("sedan", 2010, "2009-12-15")
     assert step["plan"]["state"] == "transmitted"
     assert step["journal_record"]["action"] == "transmit"
@@ -175,7 +175,7 @@ def test_plans_are_decided_transmitted_and_never_decided_again(
     message = str(caught.value)
     assert "sedan" in message and "2010" in message and "2009-12-15" in message
 
-    stored = {row["plan"]["site"]: row for row in em.Network.open(path).governance.plans(2010)}
+    stored = {row["plan"]["site"]: row for row in em.Network.open(path, create=True).governance.plans(2010)}
     assert sorted(stored) == sites
     sedan = stored["sedan"]
     assert sedan["plan"] == step["plan"]
@@ -188,11 +188,11 @@ def test_plans_are_decided_transmitted_and_never_decided_again(
         for site, row in stored.items()
         if site != "sedan"
     )
-    assert em.Network.open(path).applications.verify_journal() == len(sites) + 1
+    assert em.Network.open(path, create=True).applications.verify_journal() == len(sites) + 1
 
 
 def test_transmitting_a_plan_never_decided_is_not_found(tmp_path: pathlib.Path) -> None:
-    governance = em.Network.open(tmp_path / "network.db").governance
+    governance = em.Network.open(tmp_path / "network.db", create=True).governance
     with pytest.raises(em.NotFoundError):
         governance.transmit_plan("sedan", 2010, "2009-12-15")
     assert governance.plans(2010) == []

@@ -66,7 +66,7 @@ def test_an_application_goes_through_its_life_and_its_history_is_journalled(
     import tomllib
 
     document = tomllib.loads((applications_dir / "langres-2010.toml").read_text(encoding="utf-8"))
-    net = em.Network.open(tmp_path / "n.db")
+    net = em.Network.open(tmp_path / "n.db", create=True)
     apps = net.applications
     host = dict(role="host_structure", actor="Maison de l'emploi du Pays de Langres")
     json_document = json.loads(json.dumps(document, default=str))
@@ -89,7 +89,7 @@ def test_an_application_goes_through_its_life_and_its_history_is_journalled(
 
 
 def test_a_step_by_the_wrong_role_is_refused_and_nothing_is_recorded(tmp_path: pathlib.Path) -> None:
-    apps = em.Network.open(tmp_path / "n.db").applications
+    apps = em.Network.open(tmp_path / "n.db", create=True).applications
     with pytest.raises(em.LabellingError) as caught:
         apps.advance("x-2010", {"action": "submit"}, role="region", actor="Région", day="2010-01-01")
     assert "submit" in caught.value.reason
@@ -105,7 +105,7 @@ def test_a_step_by_the_wrong_role_is_refused_and_nothing_is_recorded(tmp_path: p
 def test_a_step_dated_after_today_or_by_no_actor_is_refused_and_nothing_is_recorded(
     tmp_path: pathlib.Path,
 ) -> None:
-    apps = em.Network.open(tmp_path / "n.db").applications
+    apps = em.Network.open(tmp_path / "n.db", create=True).applications
     draft = {"action": "draft", "document": {"applicant": "A", "site": "B", "facts": {}}}
     with pytest.raises(em.ArgumentError) as caught:
         apps.advance("z2", draft, role="host_structure", actor="a", day="9999-12-31")
@@ -125,7 +125,7 @@ def test_a_step_dated_after_today_or_by_no_actor_is_refused_and_nothing_is_recor
 
 
 def test_a_candidacy_is_proposed_and_listed(tmp_path: pathlib.Path) -> None:
-    apps = em.Network.open(tmp_path / "n.db").applications
+    apps = em.Network.open(tmp_path / "n.db", create=True).applications
     candidate = {
         "applicant": "candidat-017",
         "site": "sedan",
@@ -173,7 +173,7 @@ def test_a_stored_submission_is_judged_in_its_territory(
 
     text = (applications_dir / "langres-2010.toml").read_text(encoding="utf-8")
     document = tomllib.loads(text.replace('"51507"', '"51573"'))
-    apps = em.Network.open(tmp_path / "n.db").applications
+    apps = em.Network.open(tmp_path / "n.db", create=True).applications
     host = dict(role="host_structure", actor="Maison de l'emploi")
     json_document = json.loads(json.dumps(document, default=str))
     apps.advance("tinqueux", {"action": "draft", "document": json_document}, day="2010-03-01", **host)

@@ -15,11 +15,11 @@ from conftest import make_visits
 
 @pytest.fixture
 def network(tmp_path: pathlib.Path) -> em.Network:
-    return em.Network.open(tmp_path / "network.db")
+    return em.Network.open(tmp_path / "network.db", create=True)
 
 
 def test_a_new_network_is_empty_and_keeps_its_path(tmp_path: pathlib.Path) -> None:
-    net = em.open_network(tmp_path / "n.db")
+    net = em.open_network(tmp_path / "n.db", create=True)
     assert net.counts() == em.Counts(visits=0, survey_answers=0, events=0, imports=0)
     assert net.path.endswith("n.db")
     assert net.imports() == []
@@ -123,7 +123,7 @@ def test_a_database_that_is_not_one_is_a_store_error(tmp_path: pathlib.Path) -> 
 
 
 def test_the_database_is_plain_sqlite_readable_by_other_tools(tmp_path: pathlib.Path) -> None:
-    net = em.Network.open(tmp_path / "n.db")
+    net = em.Network.open(tmp_path / "n.db", create=True)
     net.add_records(make_visits(20))
     del net
     with sqlite3.connect(tmp_path / "n.db") as conn:
@@ -184,3 +184,15 @@ def test_a_report_for_a_year_before_the_rules_existed_is_a_report_error(
     with pytest.raises(em.ReportError) as caught:
         network.activity_report(1990, compare=False)
     assert "1990" in caught.value.reason
+
+
+def test_a_missing_database_is_refused_unless_asked_to_create_it(tmp_path: pathlib.Path) -> None:
+    mistyped = tmp_path / "reseau-typo.sqlite"
+    with pytest.raises(em.StoreError) as caught:
+        em.Network.open(mistyped)
+    assert caught.value.file is not None and caught.value.file.endswith("reseau-typo.sqlite")
+    assert "create=True" in str(caught.value)
+    assert not mistyped.exists()
+    created = em.Network.open(mistyped, create=True)
+    assert created.counts().visits == 0
+    assert em.Network.open(mistyped).counts().visits == 0

@@ -117,7 +117,7 @@ def host(built: pathlib.Path, tmp_path: pathlib.Path, cache_dir: pathlib.Path) -
 @pytest.fixture(scope="session")
 def report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[em.ActivityReport]:
     """The activity report of 2009 of a network holding 2,200 visits."""
-    net = em.Network.open(tmp_path_factory.mktemp("network") / "network.db")
+    net = em.Network.open(tmp_path_factory.mktemp("network") / "network.db", create=True)
     net.add_records(make_visits(2200, year=2009))
     yield net.activity_report(2009, compare=False)
 
@@ -328,7 +328,7 @@ def test_load_manifest_raises_naming_each_plugin_left_out_and_keeps_the_others(
     visits = [dict(v, site="epernay", kind="visit") for v in make_visits(2, year=2009, seed=13)]
     path = tmp_path / "epernay-2009.jsonl"
     path.write_text("".join(json.dumps(v) + "\n" for v in visits), "utf-8")
-    net = em.Network.open(tmp_path / "network.db")
+    net = em.Network.open(tmp_path / "network.db", create=True)
     with pytest.raises(em.ImportFileError) as refused_file:
         net.import_file(path, site="epernay", plugins=host)
     assert "local-rule" in str(refused_file.value), refused_file.value
@@ -370,7 +370,7 @@ def test_import_file_runs_the_site_s_rules_plugins_like_em_import(
     del visits[2]["education_level"]
     path = tmp_path / "epernay-2009.jsonl"
     path.write_text("".join(json.dumps(dict(v, kind="visit")) + "\n" for v in visits), "utf-8")
-    net = em.Network.open(tmp_path / "network.db")
+    net = em.Network.open(tmp_path / "network.db", create=True)
 
     # Épernay's rule makes the education level mandatory: the file is
     # refused as a whole, on the visit's line and field, and nothing is
@@ -388,7 +388,7 @@ def test_import_file_runs_the_site_s_rules_plugins_like_em_import(
     fixed = tmp_path / "epernay-2009-fixed.jsonl"
     fixed.write_text("".join(json.dumps(dict(v, kind="visit")) + "\n" for v in visits), "utf-8")
     assert net.import_file(fixed, site="epernay", plugins=host).stored == 4
-    other = em.Network.open(tmp_path / "other.db")
+    other = em.Network.open(tmp_path / "other.db", create=True)
     assert other.import_file(path, site="epernay").stored == 4
 
 
@@ -399,5 +399,5 @@ def test_import_file_goes_on_past_a_file_whose_site_has_no_rules_plugin(
     del visits[0]["status"]
     path = tmp_path / "troyes-2009.jsonl"
     path.write_text("".join(json.dumps(v) + "\n" for v in visits), "utf-8")
-    net = em.Network.open(tmp_path / "network.db")
+    net = em.Network.open(tmp_path / "network.db", create=True)
     assert net.import_file(path, site="troyes", plugins=host).stored == 3

@@ -74,7 +74,7 @@ def test_a_file_that_is_not_utf8_is_one_problem_and_the_others_are_checked(
 
 
 def test_a_report_folder_written_again_holds_that_report_alone(tmp_path: pathlib.Path) -> None:
-    network = em.Network.open(tmp_path / "reseau.sqlite")
+    network = em.Network.open(tmp_path / "reseau.sqlite", create=True)
     network.add_records(make_visits(200, year=2009))
     network.add_records(make_visits(200, year=2010, seed=8))
     out = tmp_path / "report"

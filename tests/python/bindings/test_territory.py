@@ -81,7 +81,7 @@ def test_catchments_by_residence_count_where_the_visitors_live(
 ) -> None:
     sedan_commune = em.Registry.shipped().site("sedan").commune
     reims_commune = em.Registry.shipped().site("reims").commune
-    net = em.Network.open(tmp_path / "n.db")
+    net = em.Network.open(tmp_path / "n.db", create=True)
     # Two visits of one visitor from Sedan itself, one visitor from Reims
     # (another site's catchment), one from Paris (outside the region), one
     # who did not give a commune.
