@@ -198,17 +198,33 @@ pub struct SitePlanError {
 /// `proposals[i].site`. [`recommend_network`] refuses such proposals; a
 /// caller that keeps one site's proposals only runs it first, so that a
 /// proposal of an unknown site is refused rather than filtered out.
+///
+/// One problem per unknown site, at its first proposal, with how many
+/// proposals name it: a file of another network would otherwise give one
+/// line per proposal.
 pub fn check_proposal_sites(site_ids: &[&str], proposals: &[ActionProposal]) -> Vec<InputProblem> {
-    proposals
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| !site_ids.contains(&p.site.as_str()))
-        .map(|(i, p)| {
+    let mut first: Vec<(&str, usize, usize)> = Vec::new();
+    for (i, p) in proposals.iter().enumerate() {
+        if site_ids.contains(&p.site.as_str()) {
+            continue;
+        }
+        match first.iter_mut().find(|(site, _, _)| *site == p.site) {
+            Some(entry) => entry.2 += 1,
+            None => first.push((p.site.as_str(), i, 1)),
+        }
+    }
+    first
+        .into_iter()
+        .map(|(site, i, count)| {
+            let others = match count {
+                1 => String::new(),
+                n => format!(", and {} more proposal(s) of that site", n - 1),
+            };
             InputProblem::new(
                 format!("proposals[{i}].site"),
                 format!(
-                    "`{}` is not a site of the network (proposal `{}`)",
-                    p.site, p.id
+                    "`{site}` is not a site of the network (proposal `{}`{others})",
+                    proposals[i].id
                 ),
             )
         })

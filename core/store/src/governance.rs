@@ -51,7 +51,8 @@ pub enum GovernanceError {
     /// the plan).
     #[error(transparent)]
     Transition(PlanError),
-    /// No proposal belongs to a site of the registry.
+    /// No proposal was given (a proposal of a site the registry lacks is
+    /// refused as an arbitration error, naming its place).
     #[error("no proposal of a known site: no plan to decide")]
     NoProposal,
     /// The plan was already transmitted to the Region: deciding it again
@@ -425,12 +426,15 @@ mod tests {
     }
 
     #[test]
-    fn proposals_of_no_known_site_decide_no_plan() {
+    fn no_proposal_decides_no_plan_and_a_proposal_of_an_unknown_site_is_refused() {
         let rules = GovernanceRuleset::champagne_ardenne();
         let roadmap = from_json("roadmap-2010.json", ROADMAP).unwrap();
+        let err = decide_plans(&rules, &["sedan"], &roadmap, &[], &[]).unwrap_err();
+        assert!(matches!(err, GovernanceError::NoProposal), "{err}");
         let proposals: Vec<ActionProposal> = from_json("proposals-2010.json", PROPOSALS).unwrap();
         let err = decide_plans(&rules, &["nowhere"], &roadmap, &proposals, &[]).unwrap_err();
-        assert!(matches!(err, GovernanceError::NoProposal), "{err}");
+        assert!(matches!(err, GovernanceError::Arbitration { .. }), "{err}");
+        assert!(err.to_string().contains("proposals[0].site"), "{err}");
     }
 
     fn meetings_of(store: &Store, year: Option<i16>) -> Vec<Meeting> {
