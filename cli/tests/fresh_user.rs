@@ -165,14 +165,24 @@ fn every_import_line_has_the_same_shape_and_a_batch_ends_with_a_total() {
         )
     );
 
-    // The same file under another site adds nothing, and says which site
-    // its rows are stored under.
+    // The same file under another site is refused, naming the site its
+    // rows are stored under; they stay there.
     let again = em(&["import", s(&db), "--site", "sedan", s(&vireux)]);
-    assert!(again.status.success(), "{}", text(&again));
+    assert!(!again.status.success(), "{}", text(&again));
     assert!(
-        stdout(&again).contains("under site vireux-molhain, not sedan as given now) — 0 rows stored, 5 already in the database"),
+        text(&again).contains(
+            "under site vireux-molhain; its rows stay under vireux-molhain, not sedan as given now"
+        ),
         "{}",
         text(&again)
+    );
+    let same = em(&["import", s(&db), "--site", "vireux-molhain", s(&vireux)]);
+    assert!(same.status.success(), "{}", text(&same));
+    assert!(
+        stdout(&same)
+            .contains("under site vireux-molhain) — 0 rows stored, 5 already in the database"),
+        "{}",
+        text(&same)
     );
 
     let run = em(&[

@@ -255,17 +255,26 @@ fn account(report: &ImportReport, entry: &FileToImport, summary: &mut Summary) {
             ));
         }
         Outcome::AlreadyImported(info) => {
+            // The stored rows keep the site they were imported under, so a
+            // `--site` that names another one cannot be done: that is a
+            // refusal (the run fails), not a quiet "nothing added".
+            if let (Some(stored), Some(given)) = (&info.site, entry.site.as_deref())
+                && stored != given
+            {
+                summary.refused += 1;
+                crate::output::say(format_args!(
+                    "{file}: refused — already imported on {} (as {}) under site {stored}; \
+                     its rows stay under {stored}, not {given} as given now",
+                    info.imported_at, info.file_name
+                ));
+                return;
+            }
             summary.already_imported += 1;
             summary.already_stored += info.rows;
-            // The stored rows keep the site they were imported under: a
-            // `--site` given now changes nothing, and the line says so.
-            let stored_under = match (&info.site, entry.site.as_deref()) {
-                (Some(stored), Some(given)) if stored != given => {
-                    format!(", under site {stored}, not {given} as given now")
-                }
-                (Some(stored), _) => format!(", under site {stored}"),
-                (None, _) if info.rows > 0 => ", under several sites".to_owned(),
-                (None, _) => String::new(),
+            let stored_under = match &info.site {
+                Some(stored) => format!(", under site {stored}"),
+                None if info.rows > 0 => ", under several sites".to_owned(),
+                None => String::new(),
             };
             crate::output::say(format_args!(
                 "{file}: already imported on {} (as {}{stored_under}) — {}; nothing added",
