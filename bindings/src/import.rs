@@ -116,6 +116,24 @@ impl Network {
             .map_err(mapping_error)?;
         let kind = kind.as_deref().map(convert::kind).transpose()?;
         let format = format.as_deref().map(parse_format).transpose()?;
+        if let Some(id) = site.as_deref()
+            && self.registry.core().site(id).is_none()
+        {
+            let known: Vec<&str> = self
+                .registry
+                .core()
+                .sites
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect();
+            return Err(EmError::argument(
+                "site",
+                format!(
+                    "`{id}` is not a site of the registry; the sites are: {}",
+                    known.join(", ")
+                ),
+            ));
+        }
         let checked_site = site.clone();
         let mut store = self.store();
         let import = |checks: Vec<&mut dyn em_import::RecordCheck>| {
@@ -139,7 +157,27 @@ impl Network {
         })?;
         let (info, already_imported) = match report.outcome {
             em_import::Outcome::Imported(info) => (info, false),
-            em_import::Outcome::AlreadyImported(info) => (info, true),
+            em_import::Outcome::AlreadyImported(info) => {
+                // The stored rows keep their site: a `site` naming another
+                // one cannot be done, and is refused as `em import` does.
+                if let (Some(stored), Some(given)) = (info.site.as_deref(), checked_site.as_deref())
+                    && stored != given
+                {
+                    let reason = format!(
+                        "already imported on {} (as {}) under site {stored}; its rows stay under \
+                         {stored}, not {given} as given now",
+                        info.imported_at, info.file_name
+                    );
+                    return Err(EmError::Import {
+                        message: format!("{}: refused — {reason}", report.file),
+                        problems: vec![Problem {
+                            file: Some(report.file.clone()),
+                            ..Problem::reason(reason)
+                        }],
+                    });
+                }
+                (info, true)
+            }
             em_import::Outcome::Refused => {
                 let listed = report.problems.len() as u64;
                 let more = report.problems_not_listed;

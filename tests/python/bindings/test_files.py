@@ -76,6 +76,26 @@ def test_a_french_csv_file_is_imported_with_its_own_headers(
     assert first["site"] == "sedan" and first["themes"] == ["guidance", "employment"]
 
 
+def test_a_file_already_imported_under_one_site_is_refused_under_another(
+    network: em.Network, tmp_path: pathlib.Path
+) -> None:
+    path = tmp_path / "visites.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, delimiter=";")
+        writer.writerow(["Date", "Référence", "Mode de contact", "Sexe", "Thèmes"])
+        writer.writerow(["15/03/2009", "v-1", "Sur place", "Femme", "Emploi"])
+    with pytest.raises(em.ArgumentError) as unknown:
+        network.import_file(path, kind="visit", site="paris")
+    assert "paris" in str(unknown.value) and network.counts().visits == 0
+    assert network.import_file(path, kind="visit", site="reims").stored == 1
+    assert network.import_file(path, kind="visit", site="reims").already_imported
+    with pytest.raises(em.ImportFileError) as moved:
+        network.import_file(path, kind="visit", site="troyes")
+    assert "under site reims" in str(moved.value) and "not troyes" in str(moved.value)
+    [row] = network.records("visit")
+    assert row["site"] == "reims"
+
+
 def test_an_xlsx_workbook_is_imported(network: em.Network, tmp_path: pathlib.Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     workbook = openpyxl.Workbook()
