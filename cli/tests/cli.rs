@@ -237,16 +237,7 @@ fn init_creates_a_database_that_import_and_report_use() {
     let run = em(&["import", s(&db), s(&file), "--site", "reims"]);
     assert!(run.status.success(), "{}", text(&run));
     let out = dir.path().join("report");
-    let run = em(&[
-        "report",
-        s(&db),
-        "--year",
-        "2009",
-        "--out",
-        s(&out),
-        "--format",
-        "json",
-    ]);
+    let run = common::report_2009(&[], &db, &out, &["--format", "json"]);
     assert!(run.status.success(), "{}", text(&run));
     assert!(out.join("report.json").exists());
     assert!(!out.join("index.html").exists(), "only JSON was asked for");

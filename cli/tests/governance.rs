@@ -268,28 +268,23 @@ fn arbitrate_and_region_follow_one_path_and_agree_with_decide() {
 #[test]
 fn the_governance_page_of_the_report_is_in_french() {
     let dir = tempfile::tempdir().unwrap();
-    let db = fresh_db(dir.path());
-    // A report needs records of its year: one site's sample file is enough.
-    let visits = common::repo_file("examples/data/samples/visits-reims-2009.csv");
-    let run = em(&["import", s(&db), s(&visits), "--site", "reims"]);
-    assert!(run.status.success(), "{}", text(&run));
+    let db = common::reims_2009_db(dir.path());
     let out = dir.path().join("report");
-    let run = em(&[
-        "report",
-        s(&db),
-        "--year",
-        "2009",
-        "--out",
-        s(&out),
-        "--format",
-        "html",
-        "--meetings",
-        s(&governance("meetings-2009.json")),
-        "--roadmap",
-        s(&governance("roadmap-2010.json")),
-        "--proposals",
-        s(&governance("proposals-2010.json")),
-    ]);
+    let run = common::report_2009(
+        &[],
+        &db,
+        &out,
+        &[
+            "--format",
+            "html",
+            "--meetings",
+            s(&governance("meetings-2009.json")),
+            "--roadmap",
+            s(&governance("roadmap-2010.json")),
+            "--proposals",
+            s(&governance("proposals-2010.json")),
+        ],
+    );
     assert!(run.status.success(), "{}", text(&run));
     let page = fs::read_to_string(out.join("governance.html")).unwrap();
     assert!(page.contains("<html lang=\"fr\""), "a French page");

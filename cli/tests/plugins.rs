@@ -69,21 +69,9 @@ fn report_plugins_add_their_section_and_a_failing_one_leaves_the_rest_complete()
     assert!(run.status.success(), "{}", text(&run));
     assert!(text(&run).contains("youth-report"), "{}", text(&run));
 
-    let db = dir.path().join("em.sqlite");
-    let sample = repo_file("examples/data/samples/visits-reims-2009.csv");
-    let run = em(&["import", s(&db), s(&sample), "--site", "reims"]);
-    assert!(run.status.success(), "{}", text(&run));
+    let db = common::reims_2009_db(dir.path());
     let out = dir.path().join("report");
-    let run = em(&[
-        "report",
-        s(&db),
-        "--year",
-        "2009",
-        "--out",
-        s(&out),
-        "--plugins",
-        s(&manifest),
-    ]);
+    let run = common::report_2009(&[], &db, &out, &["--plugins", s(&manifest)]);
     // The report is written whole, and the command says at its end that a
     // plugin was left out, with exit code 3.
     let said = text(&run);

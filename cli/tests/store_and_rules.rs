@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 mod common;
-use common::{em, repo_file, s, text};
+use common::{em, repo_file, report_2009, s, text};
 
 fn shipped_ruleset() -> PathBuf {
     repo_file("rulesets/champagne-ardenne")
@@ -100,32 +100,17 @@ fn ruleset_option_and_variable_choose_the_rules_of_every_command() {
         json["small_count_threshold"].as_u64().unwrap()
     };
     let out = dir.path().join("shipped");
-    let run = em(&[
-        "report",
-        s(&db),
-        "--year",
-        "2009",
-        "--out",
-        s(&out),
-        "--format",
-        "json",
-    ]);
+    let run = report_2009(&[], &db, &out, &["--format", "json"]);
     assert!(run.status.success(), "{}", text(&run));
     assert_eq!(threshold(&out), 5);
 
     let out = dir.path().join("option");
-    let run = em(&[
-        "--ruleset",
-        s(&stricter),
-        "report",
-        s(&db),
-        "--year",
-        "2009",
-        "--out",
-        s(&out),
-        "--format",
-        "json",
-    ]);
+    let run = report_2009(
+        &["--ruleset", s(&stricter)],
+        &db,
+        &out,
+        &["--format", "json"],
+    );
     assert!(run.status.success(), "{}", text(&run));
     assert_eq!(threshold(&out), 11);
 

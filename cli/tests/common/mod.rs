@@ -73,3 +73,20 @@ pub fn json_items(path: &Path) -> usize {
         .unwrap()
         .len()
 }
+
+/// A database in `dir` holding Reims' sample visits of 2009, imported by
+/// `em import`: one site's file is enough for a report of that year.
+pub fn reims_2009_db(dir: &Path) -> PathBuf {
+    let db = dir.join("em.sqlite");
+    let sample = repo_file("examples/data/samples/visits-reims-2009.csv");
+    let run = em(&["import", s(&db), s(&sample), "--site", "reims"]);
+    assert!(run.status.success(), "{}", text(&run));
+    db
+}
+
+/// Runs `em <global> report DB --year 2009 --out OUT <rest>`: the global
+/// options (such as `--ruleset`) come before the command, as a user types.
+pub fn report_2009(global: &[&str], db: &Path, out: &Path, rest: &[&str]) -> Output {
+    let report = ["report", s(db), "--year", "2009", "--out", s(out)];
+    em(&[global, &report[..], rest].concat())
+}
