@@ -7,6 +7,11 @@ use em_core::{Registry, Ruleset};
 use em_import::{ImportOptions, Importer, Mapping, Outcome};
 use em_store::Store;
 
+// The allocator `em` itself uses, so that the benchmark times what `em
+// import` runs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let db = args.next().ok_or("STORE missing")?;
