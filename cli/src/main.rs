@@ -26,7 +26,7 @@ fn main() -> ExitCode {
     match commands::run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            output::warn(format_args!("error: {e}"));
             ExitCode::from(e.exit_code())
         }
     }

@@ -521,3 +521,26 @@ fn a_site_with_its_own_headers_imports_through_its_mapping() {
     assert_eq!(run.status.code(), Some(1), "{}", text(&run));
     assert!(text(&run).contains("shoe_size"), "{}", text(&run));
 }
+
+/// `em import … 2>&1 | head` closes the pipe before em is done: the lines
+/// are dropped, never a panic, and the exit code still says the file was
+/// refused, for a script under `set -o pipefail`.
+#[test]
+fn a_closed_pipe_drops_the_lines_but_not_the_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("em.sqlite");
+    let bad = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bad/visits-sedan-lf.csv");
+    let good = samples("visits-reims-2009.csv");
+    for (file, site, code) in [(&bad, "sedan", 1), (&good, "reims", 0)] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        // Nobody reads: every write meets a closed pipe.
+        drop(reader);
+        let status = Command::new(env!("CARGO_BIN_EXE_em"))
+            .args(["import", s(&db), "--site", site, s(file)])
+            .stdout(writer.try_clone().unwrap())
+            .stderr(writer)
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(code), "{}", file.display());
+    }
+}

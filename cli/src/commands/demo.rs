@@ -74,19 +74,21 @@ pub fn run(out: &Path, plugins: Option<&Path>) -> Result<(), CliError> {
         }
     }
 
-    eprintln!("1/3 generating the sites' files (records are made up; see examples/data/README.md)");
+    crate::output::warn(format_args!(
+        "1/3 generating the sites' files (records are made up; see examples/data/README.md)"
+    ));
     let (data, files) = em_demo::build(&ruleset, &registry, &data_dir)
         .map_err(|e| CliError::Input(e.to_string()))?;
-    eprintln!(
+    crate::output::warn(format_args!(
         "    {} visits, {} survey answers, {} events in {} files under {}",
         data.visits.len(),
         data.survey_answers.len(),
         data.events.len(),
         files.len(),
         data_dir.display()
-    );
+    ));
 
-    eprintln!("2/3 importing them into {}", db.display());
+    crate::output::warn(format_args!("2/3 importing them into {}", db.display()));
     let mut store = crate::commands::init::create(&db)?;
     let importer = Importer::new(&ruleset, &registry, &Mapping::default_fr())
         .map_err(|e| CliError::Input(e.to_string()))?;
@@ -119,12 +121,16 @@ pub fn run(out: &Path, plugins: Option<&Path>) -> Result<(), CliError> {
         .years
         .last()
         .ok_or_else(|| CliError::Input("the demo simulates no year".to_owned()))?;
-    eprintln!("3/3 writing the activity report (bilan d'activité) of {year}");
+    crate::output::warn(format_args!(
+        "3/3 writing the activity report (bilan d'activité) of {year}"
+    ));
     let mut report = crate::commands::report::build(&store, &registry, &ruleset, year)?;
     let mut sections_left_out = 0;
     if let Some(host) = &host {
         let (ran, failed) = crate::commands::plugins::run_report_plugins(host, &mut report);
-        eprintln!("    {ran} site plugin section(s) added to the report, {failed} left out");
+        crate::output::warn(format_args!(
+            "    {ran} site plugin section(s) added to the report, {failed} left out"
+        ));
         // `failed` counts the report plugins that could not load too; they
         // are counted once, below, with the others that could not load.
         let not_loaded = host

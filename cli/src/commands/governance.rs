@@ -60,14 +60,14 @@ fn check_meetings(
     let checked = em_governance::record_all(rules, &site_ids(registry), meetings);
     for (index, refusal) in &checked.refused {
         for breach in &refusal.breaches {
-            eprintln!(
+            crate::output::warn(format_args!(
                 "{}: [{index}].{} (meeting `{}`, {}): {}",
                 source.display(),
                 breach.field,
                 refusal.meeting,
                 breach.rule,
                 breach.reason
-            );
+            ));
         }
     }
     checked
@@ -129,7 +129,7 @@ pub fn report_document(
         em_governance::governance_page(&rules, registry, year, meetings, &roadmap, &proposals)
             .map_err(|e| CliError::Input(e.to_string()))?;
     for (_, refusal) in &page.refused {
-        eprintln!("{refusal}");
+        crate::output::warn(format_args!("{refusal}"));
     }
     Ok(page.document)
 }

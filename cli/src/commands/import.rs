@@ -116,7 +116,7 @@ pub fn import_files(
     for file in files {
         if let Some(why) = plugins.and_then(|p| rules_left_out(p, file)) {
             summary.refused += 1;
-            eprintln!("{why}");
+            crate::output::warn(format_args!("{why}"));
             crate::output::say(format_args!(
                 "{}: refused — {}; a rules plugin of its site could not be loaded; nothing of this file was stored",
                 file.path.display(),
@@ -139,7 +139,7 @@ pub fn import_files(
             }
             Err(e) => {
                 summary.refused += 1;
-                eprintln!("{e}");
+                crate::output::warn(format_args!("{e}"));
                 crate::output::say(format_args!(
                     "{}: refused — {}; the file could not be read",
                     file.path.display(),
@@ -234,14 +234,14 @@ fn import_one(
 fn account(report: &ImportReport, entry: &FileToImport, summary: &mut Summary) {
     let path = entry.path.as_path();
     for warning in &report.warnings {
-        eprintln!("warning: {warning}");
+        crate::output::warn(format_args!("warning: {warning}"));
     }
     if report.warnings_not_listed > 0 {
-        eprintln!(
+        crate::output::warn(format_args!(
             "warning: {}: … and {} more not listed",
             path.display(),
             count(report.warnings_not_listed, "warning", "warnings")
-        );
+        ));
     }
     let file = path.display();
     match &report.outcome {
@@ -287,13 +287,13 @@ fn account(report: &ImportReport, entry: &FileToImport, summary: &mut Summary) {
             summary.refused += 1;
             summary.rows_with_errors += report.rows_refused;
             for problem in &report.problems {
-                eprintln!("{problem}");
+                crate::output::warn(format_args!("{problem}"));
             }
             if report.problems_not_listed > 0 {
-                eprintln!(
+                crate::output::warn(format_args!(
                     "{file}: … and {} more not listed",
                     count(report.problems_not_listed, "problem", "problems")
-                );
+                ));
             }
             let why = if report.rows_refused > 0 {
                 format!(

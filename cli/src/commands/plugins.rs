@@ -74,7 +74,7 @@ pub fn host(manifest: &Path) -> Result<SitePlugins, CliError> {
         .failed
         .into_iter()
         .map(|failure| {
-            eprintln!("plugin left out: {failure}");
+            crate::output::warn(format_args!("plugin left out: {failure}"));
             (failure.entry, failure.error)
         })
         .collect();
@@ -137,14 +137,16 @@ pub fn run_report_plugins(plugins: &SitePlugins, report: &mut ActivityReport) ->
                 Ok(document) => match report.add_plugin_document(&site, document) {
                     Ok(()) => ran += 1,
                     Err(e) => {
-                        eprintln!("plugin `{plugin}` for {site}: {e}");
+                        crate::output::warn(format_args!("plugin `{plugin}` for {site}: {e}"));
                         failed += 1;
                     }
                 },
                 Err(e) => {
                     // The report goes out without this section; the others
                     // are complete.
-                    eprintln!("plugin `{plugin}` for {site} left out of the report: {e}");
+                    crate::output::warn(format_args!(
+                        "plugin `{plugin}` for {site} left out of the report: {e}"
+                    ));
                     failed += 1;
                 }
             }

@@ -133,7 +133,7 @@ pub fn check(dir: Option<&Path>) -> Result<(), CliError> {
         return Ok(());
     }
     for problem in &found {
-        eprintln!("{}", problem_line(&label, problem));
+        crate::output::warn(format_args!("{}", problem_line(&label, problem)));
     }
     Err(CliError::Input(format!(
         "{}: the ruleset has {} problem{} (listed above); fix them before using it",
