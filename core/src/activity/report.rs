@@ -538,6 +538,46 @@ fn method(current: &Aggregates, threshold: u64) -> Vec<String> {
              sites, pas des personnes."
         ),
     ];
+    // Codes not in force that year (a nomenclature ended in a ruleset given
+    // with --ruleset, say) are counted, never dropped; the note says where,
+    // so that a reader who misses a row knows the visits are there.
+    let stray: Vec<String> = current
+        .dimensions
+        .iter()
+        .zip(&current.region.dimensions)
+        .filter(|(dimension, _)| dimension.id != DimensionId::ThemeGroup)
+        .filter_map(|(dimension, counts)| {
+            let n = counts.visits[dimension.unrecognised()];
+            let value = if n >= threshold {
+                Val::Shown(n)
+            } else {
+                Val::Masked
+            };
+            (n > 0).then(|| {
+                let title = dimension.id.title();
+                let first = title.chars().next().map_or(0, char::len_utf8);
+                format!(
+                    "{}{} ({})",
+                    title[..first].to_lowercase(),
+                    &title[first..],
+                    count_text(value, threshold, "visite", "visites")
+                )
+            })
+        })
+        .collect();
+    if !stray.is_empty() {
+        tracing::warn!(
+            dimensions = stray.len(),
+            "visits hold codes not in force this year"
+        );
+        paragraphs.push(format!(
+            "Codes hors nomenclature : des visites portent des codes qui ne sont pas en vigueur en \
+             {} dans les règles appliquées ; elles sont comptées sous « Code hors nomenclature » : \
+             {}.",
+            current.year,
+            stray.join(", ")
+        ));
+    }
     let skipped = &current.skipped;
     if skipped.outside_year + skipped.unknown_site + skipped.bad_survey_scores > 0 {
         paragraphs.push(format!(

@@ -780,3 +780,49 @@ fn visits_read_through_joined_code_lists_count_as_the_owned_records() {
     }
     assert_eq!(owned.finish(), borrowed.finish());
 }
+
+#[test]
+fn codes_not_in_force_are_counted_and_the_method_says_where() {
+    let (registry, ruleset) = setup();
+    let mut aggregator = Aggregator::new(&registry, &ruleset, 2009).unwrap();
+    for n in 0..7 {
+        let person = format!("P{n}");
+        aggregator.add_visit(&visit(
+            "sedan",
+            (3, 2),
+            Some(&person),
+            None,
+            &["no_such_theme"],
+        ));
+    }
+    aggregator.add_visit(&visit(
+        "sedan",
+        (3, 3),
+        Some("Q"),
+        Some("no_such_status"),
+        &["guidance"],
+    ));
+    let aggregates = aggregator.finish();
+    let themes = aggregates.dimension(DimensionId::Theme);
+    assert_eq!(
+        aggregates.region.dimension(DimensionId::Theme).visits[themes.unrecognised()],
+        7
+    );
+    let report = ActivityReport::build(&registry, &ruleset, 2009, &aggregates, None).unwrap();
+    let note = report
+        .method
+        .iter()
+        .find(|p| p.starts_with("Codes hors nomenclature"))
+        .expect("a note on the codes not in force");
+    assert!(note.contains("en 2009"), "{note}");
+    assert!(note.contains("(7 visites)"), "{note}");
+    // One visit with a stray status: a small count, written as masked.
+    assert!(note.contains("(moins de 5 visites)"), "{note}");
+    // A year without such codes has no such note.
+    assert!(
+        !report_of(300, 1)
+            .method
+            .iter()
+            .any(|p| p.starts_with("Codes hors"))
+    );
+}
