@@ -166,6 +166,20 @@ pub fn write_activity_report(
             }
         }
     }
+    // A folder standing where a file goes would fail the write half-way:
+    // it is refused before anything is written.
+    for (name, _) in &drawn {
+        let path = out.join(name);
+        if path.is_dir() {
+            return Err(RenderError::Io {
+                path,
+                source: std::io::Error::new(
+                    std::io::ErrorKind::IsADirectory,
+                    "a folder stands where the report writes a file; nothing was written",
+                ),
+            });
+        }
+    }
     let old = listed(out)?;
     let new: Vec<String> = drawn.iter().map(|(name, _)| name.clone()).collect();
     let mut both = old.clone();
@@ -246,6 +260,25 @@ mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    #[test]
+    fn a_folder_where_a_file_goes_refuses_the_report_before_anything_is_written() {
+        let dir = Scratch::new("folder-in-the-way");
+        let out = dir.path().join("report");
+        fs::create_dir_all(out.join("report.json")).unwrap();
+        let refused = write_activity_report(&report(2009), &out, &Format::ALL).unwrap_err();
+        assert!(refused.to_string().contains("report.json"), "{refused}");
+        let mut left: Vec<_> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            ["report.json"],
+            "nothing written beside the folder in the way"
+        );
     }
 
     #[test]
