@@ -169,6 +169,28 @@ pub enum PlanError {
         /// What was asked.
         action: &'static str,
     },
+    /// The plan was transmitted already.
+    #[error("the plan of {site} for {year} was already transmitted to the Region on {on}")]
+    AlreadyTransmitted {
+        /// The plan's site.
+        site: String,
+        /// The plan's year.
+        year: i16,
+        /// The day it was transmitted.
+        on: Date,
+    },
+    /// The day given cannot be the plan's transmission day.
+    #[error("the plan of {site} for {year} cannot be transmitted on {day}: {reason}")]
+    Day {
+        /// The plan's site.
+        site: String,
+        /// The plan's year.
+        year: i16,
+        /// The day given.
+        day: Date,
+        /// Why not, in a sentence.
+        reason: String,
+    },
 }
 
 /// One site's plan as its steering committee decides it, with the
@@ -516,6 +538,30 @@ pub fn decide(
 
 /// Transmits an arbitrated plan to the Region on `day`.
 pub fn transmit(mut plan: ActionPlan, day: Date) -> Result<(ActionPlan, JournalRecord), PlanError> {
+    if let (PlanState::Transmitted, Some(on)) = (plan.state, plan.transmitted_on) {
+        return Err(PlanError::AlreadyTransmitted {
+            site: plan.site,
+            year: plan.year,
+            on,
+        });
+    }
+    // A plan for a year is arbitrated by the steering committee at the end
+    // of the year before and goes to the Region before its own year ends:
+    // a day outside those two years is a slip of the keyboard.
+    let (from, to) = (Date::new(plan.year - 1, 1, 1), Date::new(plan.year, 12, 31));
+    if let (Ok(from), Ok(to)) = (from, to)
+        && !(from..=to).contains(&day)
+    {
+        return Err(PlanError::Day {
+            reason: format!(
+                "a plan for {} is transmitted between {from} and {to}",
+                plan.year
+            ),
+            site: plan.site,
+            year: plan.year,
+            day,
+        });
+    }
     if plan.state != PlanState::Arbitrated {
         return Err(PlanError::State {
             subject: plan.subject(),

@@ -158,7 +158,16 @@ fn the_committee_overrides_with_a_reason_and_a_plan_is_transmitted_once() {
 
     let (plan, _) = transmit(plan, date(2009, 12, 18)).unwrap();
     let again = transmit(plan, date(2009, 12, 19)).unwrap_err();
-    assert!(matches!(again, PlanError::State { .. }), "{again}");
+    assert!(
+        matches!(again, PlanError::AlreadyTransmitted { .. }),
+        "{again}"
+    );
+    assert!(
+        again
+            .to_string()
+            .contains("already transmitted to the Region on 2009-12-18"),
+        "{again}"
+    );
 }
 
 #[test]

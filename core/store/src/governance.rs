@@ -159,6 +159,18 @@ pub fn transmit_plan(
     at: Timestamp,
 ) -> Result<(ActionPlan, JournalRecord), GovernanceError> {
     let _span = tracing::info_span!("transmit_plan", site, year).entered();
+    // The day the plan left cannot be after the day it is recorded (in
+    // Paris, where the network's days are counted).
+    let paris = jiff::tz::TimeZone::get("Europe/Paris").unwrap_or(jiff::tz::TimeZone::UTC);
+    let today = at.to_zoned(paris).date();
+    if day > today {
+        return Err(GovernanceError::Transition(PlanError::Day {
+            site: site.to_owned(),
+            year,
+            day,
+            reason: format!("the day is after today ({today})"),
+        }));
+    }
     store.write(|tx| {
         let plan = plan_of(tx, site, year)?.ok_or_else(|| GovernanceError::NoPlan {
             site: site.to_owned(),
@@ -386,9 +398,26 @@ mod tests {
         assert!(decided.len() > 1, "the example decides several sites");
         let site = decided[0].plan.site.clone();
         let mut store = Store::open_in_memory().unwrap();
-        let at = Timestamp::UNIX_EPOCH;
+        let at: Timestamp = "2009-12-20T10:00:00Z".parse().unwrap();
         let entries = save_decided_plans(&mut store, &decided, at).unwrap();
         assert_eq!(entries.len(), decided.len());
+        let journal_decided = journal::verify(store.connection()).unwrap();
+        // A day after the day of recording, or outside the plan's two
+        // years, is refused, and nothing is journaled.
+        for (day, why) in [
+            (jiff::civil::date(2009, 12, 21), "after today (2009-12-20)"),
+            (
+                jiff::civil::date(1990, 1, 1),
+                "between 2009-01-01 and 2010-12-31",
+            ),
+        ] {
+            let err = transmit_plan(&mut store, &site, 2010, day, at).unwrap_err();
+            assert!(err.to_string().contains(why), "{err}");
+        }
+        assert_eq!(
+            journal::verify(store.connection()).unwrap(),
+            journal_decided
+        );
         let day = jiff::civil::date(2009, 12, 15);
         let (plan, record) = transmit_plan(&mut store, &site, 2010, day, at).unwrap();
         assert_eq!(plan.state, PlanState::Transmitted);
