@@ -377,7 +377,22 @@ fn demo_runs_in_an_empty_folder_and_again_over_its_own_earlier_run() {
 
     let again = em(&["demo", "--out", s(dir.path())]);
     assert!(again.status.success(), "{}", text(&again));
-    assert!(dir.path().join("em-demo.sqlite").is_file());
+    let db = dir.path().join("em-demo.sqlite");
+    assert!(db.is_file());
+
+    // The demo database holds the meetings its governance page counts:
+    // 18 of the 23 required held in their window, 5 not as the rules ask.
+    let page = std::fs::read_to_string(dir.path().join("report/governance.html")).unwrap();
+    assert!(
+        page.contains("18 réunions obligatoires sur 23 tenues dans leur période"),
+        "the page's count"
+    );
+    let compliance = em(&["committee", "compliance", "--db", s(&db), "--year", "2009"]);
+    assert!(
+        text(&compliance).contains("5 required meeting(s) of 2009 not held as the rules ask"),
+        "{}",
+        text(&compliance)
+    );
 }
 
 #[test]

@@ -158,6 +158,9 @@ pub fn run(out: &Path, plugins: Option<&Path>) -> Result<(), CliError> {
             include_str!("../../../examples/governance/proposals-2010.json").to_owned(),
         ),
     };
+    // The demo database holds the meetings its governance page counts, so
+    // that `em committee compliance --db` on it tells the same story.
+    governance.record_meetings(&mut store, &ruleset, &registry)?;
     let written = crate::commands::report::write_all(
         &report,
         &ruleset,

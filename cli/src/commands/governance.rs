@@ -96,6 +96,25 @@ pub struct GovernanceInputs {
 }
 
 impl GovernanceInputs {
+    /// Records in `store` the meetings the rules accept (a refused one is
+    /// left out, as the governance page leaves it out), all at once; the
+    /// number recorded.
+    pub fn record_meetings(
+        &self,
+        store: &mut em_store::Store,
+        ruleset: &Ruleset,
+        registry: &Registry,
+    ) -> Result<usize, CliError> {
+        let (name, text) = &self.meetings;
+        let meetings: Vec<Meeting> = parse(name, text)?;
+        let checked = em_governance::record_all(&rules(ruleset)?, &site_ids(registry), meetings);
+        em_store::governance::record_meetings(store, &checked.recorded)
+            .map_err(|e| CliError::Input(format!("{name}: {e}")))?;
+        Ok(checked.recorded.len())
+    }
+}
+
+impl GovernanceInputs {
     /// Reads the three files.
     pub fn from_files(meetings: &Path, roadmap: &Path, proposals: &Path) -> Result<Self, CliError> {
         let read = |p: &Path| {
