@@ -382,7 +382,7 @@ fn demo_runs_in_an_empty_folder_and_again_over_its_own_earlier_run() {
 
     // The demo database holds the meetings its governance page counts:
     // 18 of the 23 required held in their window, 5 not as the rules ask.
-    let page = std::fs::read_to_string(dir.path().join("report/governance.html")).unwrap();
+    let page = fs::read_to_string(dir.path().join("report/governance.html")).unwrap();
     assert!(
         page.contains("18 réunions obligatoires sur 23 tenues dans leur période"),
         "the page's count"
