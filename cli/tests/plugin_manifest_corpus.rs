@@ -5,17 +5,12 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
+mod common;
 mod plugin_manifest;
 
 #[test]
 fn the_plugin_manifest_corpus_gives_plugins_or_placed_violations_never_panics() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/plugin_manifest");
-    let mut inputs: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.unwrap().path())
-        .collect();
-    inputs.sort();
-    assert!(inputs.len() >= 10, "the corpus is missing");
+    let inputs = common::fuzz_corpus("plugin_manifest", 10);
     let mut failures = Vec::new();
     let mut accepted = 0;
     for path in &inputs {

@@ -3,19 +3,13 @@
 //! name their file and reason, never a panic.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::Path;
 
+mod common;
 mod ruleset_sections;
 
 #[test]
 fn the_ruleset_sections_corpus_gives_rules_or_named_problems_never_panics() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/ruleset_sections");
-    let mut inputs: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.unwrap().path())
-        .collect();
-    inputs.sort();
-    assert!(inputs.len() >= 8, "the corpus is missing");
+    let inputs = common::fuzz_corpus("ruleset_sections", 8);
     let mut failures = Vec::new();
     for path in &inputs {
         let bytes = std::fs::read(path).unwrap();

@@ -90,3 +90,19 @@ pub fn report_2009(global: &[&str], db: &Path, out: &Path, rest: &[&str]) -> Out
     let report = ["report", s(db), "--year", "2009", "--out", s(out)];
     em(&[global, &report[..], rest].concat())
 }
+
+/// The inputs of a fuzz target's corpus (`fuzz/corpus/<target>/`), sorted;
+/// fewer than `at_least` means the corpus is missing.
+pub fn fuzz_corpus(target: &str, at_least: usize) -> Vec<PathBuf> {
+    let dir = repo_file("fuzz/corpus").join(target);
+    let mut inputs: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    inputs.sort();
+    assert!(
+        inputs.len() >= at_least,
+        "the corpus of {target} is missing"
+    );
+    inputs
+}
