@@ -98,17 +98,6 @@ pub struct Governance {
     registry: Arc<Registry>,
 }
 
-impl Governance {
-    fn site_ids(&self) -> Vec<&str> {
-        self.registry
-            .core()
-            .sites
-            .iter()
-            .map(|s| s.id.as_str())
-            .collect()
-    }
-}
-
 #[uniffi::export]
 impl Governance {
     /// The governance rules of `ruleset` over the sites of `registry` (the
@@ -132,7 +121,7 @@ impl Governance {
     pub fn record_meeting(&self, meeting_json: String) -> Result<String, EmError> {
         let _span = tracing::info_span!("binding.record_meeting").entered();
         let meeting: Meeting = json::parse("meeting", &meeting_json)?;
-        match em_governance::record(&self.rules, &self.site_ids(), meeting) {
+        match em_governance::record(&self.rules, &self.registry.core().site_ids(), meeting) {
             Ok(recorded) => json::write(&recorded),
             Err(refused) => Err(governance_error(
                 refused.to_string(),
@@ -158,7 +147,7 @@ impl Governance {
         let meetings: Vec<Meeting> = json::parse("meetings", &meetings_json)?;
         json::write(&em_governance::compliance(
             &self.rules,
-            &self.site_ids(),
+            &self.registry.core().site_ids(),
             &meetings,
             year,
         ))
@@ -213,22 +202,26 @@ impl Governance {
         let _span = tracing::info_span!("binding.arbitrate_network").entered();
         let roadmap: Roadmap = json::parse("roadmap", &roadmap_json)?;
         let proposals: Vec<ActionProposal> = json::parse("proposals", &proposals_json)?;
-        let rows: Vec<SiteRecommendation> =
-            em_governance::arbitrate_network(&self.rules, &roadmap, &self.site_ids(), &proposals)
-                .into_iter()
-                .map(|(site, result)| match result {
-                    Ok(r) => SiteRecommendation {
-                        site,
-                        recommendation: Some(r),
-                        error: None,
-                    },
-                    Err(e) => SiteRecommendation {
-                        site,
-                        recommendation: None,
-                        error: Some(e.to_string()),
-                    },
-                })
-                .collect();
+        let rows: Vec<SiteRecommendation> = em_governance::arbitrate_network(
+            &self.rules,
+            &roadmap,
+            &self.registry.core().site_ids(),
+            &proposals,
+        )
+        .into_iter()
+        .map(|(site, result)| match result {
+            Ok(r) => SiteRecommendation {
+                site,
+                recommendation: Some(r),
+                error: None,
+            },
+            Err(e) => SiteRecommendation {
+                site,
+                recommendation: None,
+                error: Some(e.to_string()),
+            },
+        })
+        .collect();
         json::write(&rows)
     }
 
@@ -315,8 +308,11 @@ impl Governance {
     pub fn region_view(&self, year: i32, plans_json: String) -> Result<String, EmError> {
         let year = convert::year("year", year)?;
         let plans: Vec<ActionPlan> = json::parse("plans", &plans_json)?;
-        let view = em_governance::region_view(&self.rules, year, &self.site_ids(), &plans)
-            .map_err(|e| governance_error(e.to_string(), vec![Problem::reason(e.to_string())]))?;
+        let view =
+            em_governance::region_view(&self.rules, year, &self.registry.core().site_ids(), &plans)
+                .map_err(|e| {
+                    governance_error(e.to_string(), vec![Problem::reason(e.to_string())])
+                })?;
         json::write(&view)
     }
 }
@@ -428,15 +424,6 @@ impl Network {
     fn governance_rules(&self) -> Result<GovernanceRuleset, EmError> {
         Ok(GovernanceRuleset::from_ruleset(self.ruleset.core())?)
     }
-
-    fn site_ids(&self) -> Vec<&str> {
-        self.registry
-            .core()
-            .sites
-            .iter()
-            .map(|s| s.id.as_str())
-            .collect()
-    }
 }
 
 #[uniffi::export]
@@ -451,7 +438,7 @@ impl Network {
         let _span = tracing::info_span!("binding.record_meetings").entered();
         let rules = self.governance_rules()?;
         let meetings: Vec<Meeting> = json::parse("meetings", &meetings_json)?;
-        let checked = em_governance::record_all(&rules, &self.site_ids(), meetings);
+        let checked = em_governance::record_all(&rules, &self.registry.core().site_ids(), meetings);
         if !checked.refused.is_empty() {
             let problems = checked
                 .refused
@@ -485,7 +472,7 @@ impl Network {
         let _span = tracing::info_span!("binding.meeting_compliance", year).entered();
         let year = convert::year("year", year)?;
         let rules = self.governance_rules()?;
-        let ids = self.site_ids();
+        let ids = self.registry.core().site_ids();
         let stored = stored_meetings(&self.store(), year)?;
         // The stored meetings passed the rules when they were recorded; a
         // ruleset changed since may refuse some, which then count as not
@@ -515,7 +502,7 @@ impl Network {
         };
         let decided = em_store::governance::decide_plans(
             &rules,
-            &self.site_ids(),
+            &self.registry.core().site_ids(),
             &roadmap,
             &proposals,
             &decisions,

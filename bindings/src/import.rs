@@ -116,23 +116,11 @@ impl Network {
             .map_err(mapping_error)?;
         let kind = kind.as_deref().map(convert::kind).transpose()?;
         let format = format.as_deref().map(parse_format).transpose()?;
-        if let Some(id) = site.as_deref()
-            && self.registry.core().site(id).is_none()
-        {
-            let known: Vec<&str> = self
-                .registry
+        if let Some(id) = site.as_deref() {
+            self.registry
                 .core()
-                .sites
-                .iter()
-                .map(|s| s.id.as_str())
-                .collect();
-            return Err(EmError::argument(
-                "site",
-                format!(
-                    "`{id}` is not a site of the registry; the sites are: {}",
-                    known.join(", ")
-                ),
-            ));
+                .require_site(id)
+                .map_err(|e| EmError::argument("site", e.to_string()))?;
         }
         let checked_site = site.clone();
         let mut store = self.store();

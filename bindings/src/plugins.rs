@@ -402,12 +402,7 @@ impl PluginHost {
     ) -> Result<LoadOutcome, EmError> {
         let _span = tracing::info_span!("binding.plugin_load_manifest").entered();
         let registry = registry.unwrap_or_else(Registry::shipped);
-        let known: Vec<&str> = registry
-            .core()
-            .sites
-            .iter()
-            .map(|s| s.id.as_str())
-            .collect();
+        let known = registry.core().site_ids();
         let outcome = self
             .write()
             .load_manifest_for_sites(Path::new(&path), &known)?;

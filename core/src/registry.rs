@@ -273,6 +273,20 @@ impl Registry {
         self.site_index.get(id).map(|&i| &self.sites[i])
     }
 
+    /// The site `id`, or an error that lists the registry's sites, for
+    /// the site a user typed.
+    pub fn require_site(&self, id: &str) -> Result<&Site, UnknownSite> {
+        self.site(id).ok_or_else(|| UnknownSite {
+            id: id.to_owned(),
+            known: self.sites.iter().map(|s| s.id.clone()).collect(),
+        })
+    }
+
+    /// The ids of the sites, in the registry's order.
+    pub fn site_ids(&self) -> Vec<&str> {
+        self.sites.iter().map(|s| s.id.as_str()).collect()
+    }
+
     /// The commune with INSEE code `code`, if it is in the region.
     pub fn commune(&self, code: &str) -> Option<&Commune> {
         self.commune_index.get(code).map(|&i| &self.communes[i])
@@ -331,9 +345,35 @@ fn parse_communes(text: &str, errors: &mut Vec<RulesetError>) -> Vec<Commune> {
     communes
 }
 
+/// A site id the registry does not have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{id}` is not a site of the registry; the sites are: {}", .known.join(", "))]
+pub struct UnknownSite {
+    /// The id given.
+    pub id: String,
+    /// The registry's site ids, in its order.
+    pub known: Vec<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_site_not_in_the_registry_is_refused_with_the_list_of_sites() {
+        let registry = Registry::champagne_ardenne();
+        assert_eq!(registry.require_site("sedan").unwrap().id, "sedan");
+        let ids = registry.site_ids();
+        assert_eq!(ids.len(), 11);
+        let err = registry.require_site("paris").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "`paris` is not a site of the registry; the sites are: {}",
+                ids.join(", ")
+            )
+        );
+    }
 
     #[test]
     fn the_shipped_registry_has_the_eleven_sites_of_2009_in_four_departements() {

@@ -39,7 +39,7 @@ fn rules(ruleset: &Ruleset) -> Result<GovernanceRuleset, CliError> {
 }
 
 fn site_ids(registry: &Registry) -> Vec<&str> {
-    registry.sites.iter().map(|s| s.id.as_str()).collect()
+    registry.site_ids()
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {

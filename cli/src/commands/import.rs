@@ -92,14 +92,10 @@ pub fn mapping(path: Option<&Path>) -> Result<Mapping, CliError> {
 
 /// Checks that `site` is a site of the registry, naming the known ones if not.
 pub fn check_site(registry: &Registry, site: &str) -> Result<(), CliError> {
-    if registry.site(site).is_some() {
-        return Ok(());
-    }
-    let known: Vec<&str> = registry.sites.iter().map(|s| s.id.as_str()).collect();
-    Err(CliError::Usage(format!(
-        "`{site}` is not a site of the registry; the sites are: {}",
-        known.join(", ")
-    )))
+    registry
+        .require_site(site)
+        .map(|_| ())
+        .map_err(|e| CliError::Usage(e.to_string()))
 }
 
 /// Imports `files` one by one, printing one line about each (and a total

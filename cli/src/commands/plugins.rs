@@ -64,7 +64,7 @@ pub fn host(manifest: &Path) -> Result<SitePlugins, CliError> {
         .join(".em-plugin-cache");
     private_dir(&cache)?;
     let registry = em_core::Registry::champagne_ardenne();
-    let known: Vec<&str> = registry.sites.iter().map(|s| s.id.as_str()).collect();
+    let known = registry.site_ids();
     let mut host = PluginHost::new(HostConfig::with_cache(cache))
         .map_err(|e| CliError::Input(e.to_string()))?;
     let outcome = host
