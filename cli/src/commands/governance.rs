@@ -371,9 +371,11 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
         }
         Ok((read(roadmap)?, list))
     };
-    // A decision the library refuses is named in the decisions file.
-    let in_decisions = |path: &Option<PathBuf>, message: String| match path {
-        Some(path) if message.contains("decisions[") => {
+    // Decisions the library refuses (`PlanError::Invalid`) are named in the
+    // decisions file; other errors stand on their own.
+    let in_decisions = |path: &Option<PathBuf>, refused_decisions: bool, message: String| match path
+    {
+        Some(path) if refused_decisions => {
             CliError::Input(format!("{}: {message}", path.display()))
         }
         _ => CliError::Input(message),
@@ -428,7 +430,16 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
                 &proposals,
                 &decisions,
             )
-            .map_err(|e| in_decisions(decisions_path, e.to_string()))?;
+            .map_err(|e| {
+                let refused = matches!(
+                    e,
+                    em_store::governance::GovernanceError::Plan {
+                        source: em_governance::PlanError::Invalid(_),
+                        ..
+                    }
+                );
+                in_decisions(decisions_path, refused, e.to_string())
+            })?;
             let mut store = crate::commands::init::open(db)?;
             em_store::governance::save_decided_plans(&mut store, &decided, jiff::Timestamp::now())
                 .map_err(|e| CliError::Input(format!("{}: {e}; no plan recorded", db.display())))?;
@@ -515,7 +526,10 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
                 &proposals,
                 &decisions,
             )
-            .map_err(|e| in_decisions(decisions_path, e.to_string()))?
+            .map_err(|e| {
+                let refused = matches!(e.source, em_governance::PlanError::Invalid(_));
+                in_decisions(decisions_path, refused, e.to_string())
+            })?
             .into_iter()
             .map(|d| d.plan)
             .collect();
