@@ -1121,17 +1121,21 @@ mod tests {
         best
     }
 
-    /// Settling item by item, from the plan of optimal value and cost the
-    /// tie-break likes least, ends at the plan it prefers.
-    #[test]
-    fn settling_in_order_from_the_least_preferred_optimum_finds_the_preferred_one() {
-        let mut seed = 0x5851_f42d_4c95_7f2du64;
-        let mut next = |bound: u64| {
+    /// A seeded xorshift draw below `bound`: the same instances every run.
+    fn xorshift(mut seed: u64) -> impl FnMut(u64) -> u64 {
+        move |bound| {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
             seed % bound
-        };
+        }
+    }
+
+    /// Settling item by item, from the plan of optimal value and cost the
+    /// tie-break likes least, ends at the plan it prefers.
+    #[test]
+    fn settling_in_order_from_the_least_preferred_optimum_finds_the_preferred_one() {
+        let mut next = xorshift(0x5851_f42d_4c95_7f2du64);
         let mut ties = 0;
         for _ in 0..300 {
             let n = 1 + next(10) as usize;
@@ -1227,13 +1231,7 @@ mod tests {
 
     #[test]
     fn small_mixed_instances_match_brute_force() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |bound: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % bound
-        };
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15u64);
         for _ in 0..300 {
             let n = 1 + next(10) as usize;
             let values: Vec<u64> = (0..n).map(|_| next(50)).collect();
