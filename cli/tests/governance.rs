@@ -324,6 +324,19 @@ fn the_governance_page_of_the_report_is_in_french() {
     }
 }
 
+/// `em calendar --year 2009 --meetings MEETINGS --out ICS`.
+fn calendar_2009<'a>(meetings: &'a Path, ics: &'a Path) -> Vec<&'a str> {
+    vec![
+        "calendar",
+        "--year",
+        "2009",
+        "--meetings",
+        s(meetings),
+        "--out",
+        s(ics),
+    ]
+}
+
 /// The 2009 sample meetings, as JSON values to alter.
 fn sample_meetings() -> Vec<serde_json::Value> {
     serde_json::from_str(&fs::read_to_string(governance("meetings-2009.json")).unwrap()).unwrap()
@@ -343,15 +356,7 @@ fn a_meeting_of_absurd_length_is_refused_by_check_record_and_calendar_without_pa
     for args in [
         vec!["committee", "check", s(&file)],
         vec!["committee", "record", s(&db), s(&file)],
-        vec![
-            "calendar",
-            "--year",
-            "2009",
-            "--meetings",
-            s(&file),
-            "--out",
-            s(&ics),
-        ],
+        calendar_2009(&file, &ics),
     ] {
         let run = em(&args);
         let said = text(&run);
@@ -387,15 +392,7 @@ fn two_meetings_with_one_id_are_refused_naming_both_places_and_check_stores_noth
     assert!(text(&record).contains("[0].id"), "{}", text(&record));
     assert_eq!(stored_meetings(&db, None), 0);
     let ics = dir.path().join("x.ics");
-    let calendar = em(&[
-        "calendar",
-        "--year",
-        "2009",
-        "--meetings",
-        s(&file),
-        "--out",
-        s(&ics),
-    ]);
+    let calendar = em(&calendar_2009(&file, &ics));
     assert_eq!(calendar.status.code(), Some(1), "{}", text(&calendar));
     assert!(text(&calendar).contains("[1].id"), "{}", text(&calendar));
 
